@@ -1,0 +1,5 @@
+import type { CliCommand } from '../io'
+import { versionCommand } from './version'
+
+/** Every CLI command, in help order. Each feature adds its command file here. */
+export const commands: readonly CliCommand[] = [versionCommand]

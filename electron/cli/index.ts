@@ -1,0 +1,60 @@
+import { commands } from './commands'
+import { CliUsageError, type CliIo } from './io'
+
+/** Prints the top-level help. */
+function help(io: CliIo): void {
+  io.out('Gonka Host Wizard — headless CLI\n')
+  io.out('Usage: npm run cli -- <command> [options]\n')
+  io.out('Commands:')
+  for (const command of commands) io.out(`  ${command.usage.padEnd(60)} ${command.summary}`)
+  io.out('\nRun `npm run cli -- <command> --help` for the options of one command.')
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    help(io)
+    return name === undefined ? 2 : 0
+  }
+  const command = commands.find((c) => c.name === name)
+  if (!command) {
+    io.err(`Unknown command "${name}". Run \`npm run cli -- --help\` for the list.`)
+    return 2
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`Usage: npm run cli -- ${command.usage}\n\n${command.summary}\n`)
+    if (command.help) io.out(command.help)
+    return 0
+  }
+  try {
+    return await command.run(rest, io)
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      io.err(`${error.message}\nUsage: npm run cli -- ${command.usage}`)
+      return 2
+    }
+    io.err(error instanceof Error ? error.message : String(error))
+    return 1
+  }
+}
+
+const isEntry =
+  process.argv[1] !== undefined && /electron[\\/]cli[\\/]index\.[cm]?[jt]s$/.test(process.argv[1])
+if (isEntry) {
+  const io: CliIo = {
+    out: (line) => process.stdout.write(line + '\n'),
+    err: (line) => process.stderr.write(line + '\n'),
+    stdin: process.stdin,
+    env: process.env,
+  }
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code
+    },
+    (error: unknown) => {
+      process.stderr.write(String(error) + '\n')
+      process.exitCode = 1
+    },
+  )
+}

@@ -1,0 +1,44 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+
+/** Where a CLI command reads and writes; tests pass their own. */
+export interface CliIo {
+  out(line: string): void
+  err(line: string): void
+  readonly stdin: NodeJS.ReadableStream
+  readonly env: NodeJS.ProcessEnv
+}
+
+/** A mistake in how the command was called: printed with the usage line, exit code 2. */
+export class CliUsageError extends Error {}
+
+/** One CLI command. Each lives in its own file under `commands/` and is listed in `commands/index.ts`. */
+export interface CliCommand {
+  readonly name: string
+  /** `name <args> [options]`, shown in help. */
+  readonly usage: string
+  readonly summary: string
+  readonly help?: string
+  run(args: readonly string[], io: CliIo): Promise<number>
+}
+
+/** `node:util` parseArgs that turns its errors into {@link CliUsageError}. */
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: readonly string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals, strict: true })
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error))
+  }
+}
+
+/** Reads all of stdin as text (for --password-stdin); trailing newline removed. */
+export async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '')
+}

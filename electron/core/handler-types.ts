@@ -1,0 +1,32 @@
+import type { InputOf, OperationName, OutputOf } from '../shared/contract'
+import type { ProgressEvent, PushedEvent } from '../shared/progress'
+
+/** Per-call context: cancellation and progress for long operations. */
+export interface CallContext {
+  /** The caller-made run id (long operations always have one). */
+  readonly runId?: string
+  /** Aborted when the caller cancels the run or the app shuts down. */
+  readonly signal: AbortSignal
+  /** Reports progress of this run; the run id is filled in. */
+  readonly progress: (event: Omit<ProgressEvent, 'runId'>) => void
+}
+
+/** Facts and adapters the service is built with; the runtime (Electron, CLI, harness) supplies them. */
+export interface ServiceEnvironment {
+  /** Folder for profiles, settings and pinned host keys (created if missing). */
+  readonly dataDir: string
+  readonly appName: string
+  readonly appVersion: string
+  readonly platform: string
+  readonly runtime: 'electron' | 'browser-harness' | 'cli'
+  /** The user's home folder (for ~/.ssh). Overridable so tests never touch the real one. */
+  readonly homeDir: string
+}
+
+/** Handlers for a subset `K` of the contract's operations. */
+export type Handlers<K extends OperationName> = {
+  readonly [P in K]: (input: InputOf<P>, call: CallContext) => Promise<OutputOf<P>>
+}
+
+/** Lets a feature push events that are not tied to one call (e.g. a host key prompt). */
+export type EventSink = (event: PushedEvent) => void

@@ -1,0 +1,145 @@
+import { mkdirSync } from 'node:fs'
+import {
+  contract,
+  isOperationName,
+  type CallOptions,
+  type OperationName,
+  type OutputOf,
+} from '../shared/contract'
+import { runIdSchema, type PushedEvent } from '../shared/progress'
+import { fail, ok, type Result } from '../shared/result'
+import { AppFailure, toAppError } from './errors'
+import type { CallContext, Handlers, ServiceEnvironment } from './handler-types'
+import { createAppHandlers } from './handlers/app'
+import { createProfileHandlers } from './handlers/profiles'
+import { createLogger, type Logger } from './log'
+import { SettingsStore } from './storage/settings-store'
+import { ProfileStore } from './storage/profile-store'
+
+/** The application service: the one object that implements the contract for every runtime. */
+export interface AppService {
+  /** Validates `rawInput` against the operation's schema, runs it, and returns the envelope. Never throws. */
+  call(op: string, rawInput: unknown, options?: CallOptions): Promise<Result<unknown>>
+  /** Typed form of {@link call} for in-process callers (CLI, tests). */
+  invoke<K extends OperationName>(op: K, input: unknown, options?: CallOptions): Promise<Result<OutputOf<K>>>
+  /** Cancels the run with this id, if it is running. */
+  cancel(runId: string): void
+  /** Subscribes to pushed events (progress of every run); returns the unsubscribe function. */
+  onEvent(listener: (event: PushedEvent) => void): () => void
+  /** Cancels every run and closes connections. */
+  dispose(): Promise<void>
+  readonly env: ServiceEnvironment
+  readonly log: Logger
+}
+
+type AllHandlers = Handlers<OperationName>
+
+/** Builds the service for one runtime. */
+export function createService(env: ServiceEnvironment, options: { logger?: Logger } = {}): AppService {
+  mkdirSync(env.dataDir, { recursive: true })
+  const log = options.logger ?? createLogger()
+  const listeners = new Set<(event: PushedEvent) => void>()
+  const runs = new Map<string, AbortController>()
+  const disposers: Array<() => Promise<void> | void> = []
+  const emit = (event: PushedEvent): void => {
+    for (const listener of listeners) {
+      try {
+        listener(event)
+      } catch (error) {
+        log.warn('event listener failed', { error: String(error) })
+      }
+    }
+  }
+
+  const settings = new SettingsStore(env.dataDir)
+  const profiles = new ProfileStore(env.dataDir, log)
+
+  const handlers: AllHandlers = {
+    ...createAppHandlers({ env, settings }),
+    ...createProfileHandlers({ profiles, settings }),
+  }
+
+  async function call(
+    op: string,
+    rawInput: unknown,
+    callOptions: CallOptions = {},
+  ): Promise<Result<unknown>> {
+    if (!isOperationName(op)) {
+      return fail({
+        code: 'UNSUPPORTED',
+        message: `Unknown operation "${op.slice(0, 64)}".`,
+        retryable: false,
+      })
+    }
+    const def = contract[op]
+    const parsed = def.input.safeParse(rawInput ?? {})
+    if (!parsed.success) {
+      const fields: Record<string, string> = {}
+      for (const issue of parsed.error.issues) fields[issue.path.join('.') || '(input)'] = issue.message
+      return fail({
+        code: 'INVALID_INPUT',
+        message: `The input of ${op} is not valid.`,
+        retryable: false,
+        fields,
+      })
+    }
+    let runId: string | undefined
+    if (callOptions.runId !== undefined || def.long) {
+      const checked = runIdSchema.safeParse(callOptions.runId)
+      if (!checked.success) {
+        return fail({ code: 'INVALID_INPUT', message: `${op} needs a valid run id.`, retryable: false })
+      }
+      runId = checked.data
+      if (runs.has(runId)) {
+        return fail({
+          code: 'CONFLICT',
+          message: `A run with id ${runId} is already going.`,
+          retryable: false,
+        })
+      }
+    }
+    const controller = new AbortController()
+    if (runId !== undefined) runs.set(runId, controller)
+    const context: CallContext = {
+      ...(runId !== undefined ? { runId } : {}),
+      signal: controller.signal,
+      progress: (event) => {
+        if (runId !== undefined) emit({ type: 'progress', event: { ...event, runId } })
+      },
+    }
+    try {
+      const handler = handlers[op] as (input: unknown, call: CallContext) => Promise<unknown>
+      const value = await handler(parsed.data, context)
+      return ok(value)
+    } catch (error) {
+      const appError = toAppError(error)
+      if (appError.code === 'INTERNAL') log.error(`operation ${op} failed`, { error: describeUnknown(error) })
+      return fail(appError)
+    } finally {
+      if (runId !== undefined) runs.delete(runId)
+    }
+  }
+
+  return {
+    env,
+    log,
+    call,
+    invoke: (op, input, opts) => call(op, input, opts) as never,
+    cancel(runId) {
+      runs.get(runId)?.abort(new AppFailure('CANCELLED', 'The operation was cancelled.'))
+    },
+    onEvent(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    async dispose() {
+      for (const controller of runs.values()) controller.abort()
+      for (const dispose of disposers.reverse()) await dispose()
+    },
+  }
+}
+
+function describeUnknown(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}\n${error.stack ?? ''}`
+  return String(error)
+}
