@@ -1,0 +1,48 @@
+// Entry of every Gonka stand-in image: `node /app/server.mjs`, role from STANDIN_ROLE.
+// Plain Node >= 20, no npm packages. Each role says it is a stand-in, in its first log
+// line and in the X-Gonka-Standin response header.
+import { banner, envPort, installShutdown, log } from './lib/common.mjs'
+
+const role = process.env.STANDIN_ROLE || ''
+const args = process.argv.slice(2)
+const roles = ['api', 'proxy', 'node', 'tmkms', 'explorer', 'mlnode', 'inference', 'seed']
+
+if (!roles.includes(role)) {
+  process.stdout.write(`STAND-IN: STANDIN_ROLE must be one of ${roles.join(', ')}; got ${JSON.stringify(role)}\n`)
+  process.exit(2)
+}
+banner(role)
+installShutdown(role)
+
+try {
+  switch (role) {
+    case 'api':
+      await (await import('./lib/api.mjs')).runApi(args)
+      break
+    case 'proxy':
+      await (await import('./lib/proxy.mjs')).runProxy()
+      break
+    case 'node':
+      await (await import('./lib/chain.mjs')).runNode(args)
+      break
+    case 'tmkms':
+      await (await import('./lib/chain.mjs')).runIdle('tmkms')
+      break
+    case 'explorer':
+      await (await import('./lib/chain.mjs')).runIdle('explorer', [['dashboard', envPort(['STANDIN_EXPLORER_PORT'], 5173)]])
+      break
+    case 'mlnode':
+      await (await import('./lib/mlnode.mjs')).runMlnode(args)
+      break
+    case 'inference':
+      await (await import('./lib/mlnode.mjs')).runInference()
+      break
+    case 'seed':
+      await (await import('./lib/seed.mjs')).runSeed()
+      break
+  }
+  log(role, 'ready')
+} catch (e) {
+  log(role, `FATAL ${e && e.stack ? e.stack : String(e)}`)
+  process.exit(1)
+}
