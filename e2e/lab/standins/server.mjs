@@ -8,7 +8,9 @@ const args = process.argv.slice(2)
 const roles = ['api', 'proxy', 'node', 'tmkms', 'explorer', 'mlnode', 'inference', 'seed']
 
 if (!roles.includes(role)) {
-  process.stdout.write(`STAND-IN: STANDIN_ROLE must be one of ${roles.join(', ')}; got ${JSON.stringify(role)}\n`)
+  process.stdout.write(
+    `STAND-IN: STANDIN_ROLE must be one of ${roles.join(', ')}; got ${JSON.stringify(role)}\n`,
+  )
   process.exit(2)
 }
 banner(role)
@@ -29,7 +31,9 @@ try {
       await (await import('./lib/chain.mjs')).runIdle('tmkms')
       break
     case 'explorer':
-      await (await import('./lib/chain.mjs')).runIdle('explorer', [['dashboard', envPort(['STANDIN_EXPLORER_PORT'], 5173)]])
+      await (
+        await import('./lib/chain.mjs')
+      ).runIdle('explorer', [['dashboard', envPort(['STANDIN_EXPLORER_PORT'], 5173)]])
       break
     case 'mlnode':
       await (await import('./lib/mlnode.mjs')).runMlnode(args)

@@ -52,22 +52,31 @@ const FIELD_TYPES = {
 /** Go/echo-like binding: wrong JSON types are a 400 "invalid request body". */
 function bindNode(raw) {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { error: `code=400, message=Unmarshal type error: expected=apiconfig.InferenceNodeConfig, got=${Array.isArray(raw) ? 'array' : typeof raw}` }
+    return {
+      error: `code=400, message=Unmarshal type error: expected=apiconfig.InferenceNodeConfig, got=${Array.isArray(raw) ? 'array' : typeof raw}`,
+    }
   }
   for (const [k, t] of Object.entries(FIELD_TYPES)) {
     const v = raw[k]
     if (v === undefined || v === null) continue
     const ok = t === 'string' ? typeof v === 'string' : typeof v === 'number' && Number.isInteger(v)
-    if (!ok) return { error: `code=400, message=Unmarshal type error: expected=${t}, got=${typeof v}, field=${k}` }
+    if (!ok)
+      return { error: `code=400, message=Unmarshal type error: expected=${t}, got=${typeof v}, field=${k}` }
   }
   const models = {}
   if (raw.models !== undefined && raw.models !== null) {
     if (typeof raw.models !== 'object' || Array.isArray(raw.models)) {
-      return { error: `code=400, message=Unmarshal type error: expected=map[string]apiconfig.ModelConfig, got=${Array.isArray(raw.models) ? 'array' : typeof raw.models}, field=models` }
+      return {
+        error: `code=400, message=Unmarshal type error: expected=map[string]apiconfig.ModelConfig, got=${Array.isArray(raw.models) ? 'array' : typeof raw.models}, field=models`,
+      }
     }
     for (const [id, cfg] of Object.entries(raw.models)) {
       const args = cfg && typeof cfg === 'object' ? cfg.args : undefined
-      if (args !== undefined && args !== null && (!Array.isArray(args) || args.some((a) => typeof a !== 'string'))) {
+      if (
+        args !== undefined &&
+        args !== null &&
+        (!Array.isArray(args) || args.some((a) => typeof a !== 'string'))
+      ) {
         return { error: `code=400, message=Unmarshal type error: expected=[]string, field=models.${id}.args` }
       }
       models[id] = { args: args || [] }
@@ -75,8 +84,14 @@ function bindNode(raw) {
   }
   let hardware = []
   if (raw.hardware !== undefined && raw.hardware !== null) {
-    if (!Array.isArray(raw.hardware)) return { error: 'code=400, message=Unmarshal type error: expected=[]apiconfig.Hardware, field=hardware' }
-    hardware = raw.hardware.map((h) => ({ type: String((h && h.type) || ''), count: Number((h && h.count) || 0) }))
+    if (!Array.isArray(raw.hardware))
+      return {
+        error: 'code=400, message=Unmarshal type error: expected=[]apiconfig.Hardware, field=hardware',
+      }
+    hardware = raw.hardware.map((h) => ({
+      type: String((h && h.type) || ''),
+      count: Number((h && h.count) || 0),
+    }))
   }
   return {
     node: {
@@ -97,8 +112,10 @@ function basicErrors(n) {
   const errors = []
   if (n.id.trim() === '') errors.push('node id is required and cannot be empty')
   if (n.host.trim() === '') errors.push('host is required and cannot be empty')
-  if (n.inference_port <= 0 || n.inference_port > 65535) errors.push(`inference_port must be between 1 and 65535, got ${n.inference_port}`)
-  if (n.poc_port <= 0 || n.poc_port > 65535) errors.push(`poc_port must be between 1 and 65535, got ${n.poc_port}`)
+  if (n.inference_port <= 0 || n.inference_port > 65535)
+    errors.push(`inference_port must be between 1 and 65535, got ${n.inference_port}`)
+  if (n.poc_port <= 0 || n.poc_port > 65535)
+    errors.push(`poc_port must be between 1 and 65535, got ${n.poc_port}`)
   if (n.max_concurrent <= 0) errors.push(`max_concurrent must be greater than 0, got ${n.max_concurrent}`)
   if (Object.keys(n.models).length === 0) errors.push('at least one model must be specified')
   return errors
@@ -123,7 +140,10 @@ export async function runApi(args) {
   const govCacheMs = Number(env.STANDIN_GOVERNANCE_CACHE_MS ?? 60000)
   const coldAddress = addressFromPubkey(env.ACCOUNT_PUBKEY)
 
-  log(ROLE, `seed API ${seedUrl || '(not set)'}; chain node ${chainUrl}; PoC callback URL ${callbackUrl}; public URL ${env.DAPI_API__PUBLIC_URL}`)
+  log(
+    ROLE,
+    `seed API ${seedUrl || '(not set)'}; chain node ${chainUrl}; PoC callback URL ${callbackUrl}; public URL ${env.DAPI_API__PUBLIC_URL}`,
+  )
 
   // ---- state -------------------------------------------------------------
   /** id -> { node, admin: {enabled, epoch}, health: {...}, poc: {...} } */
@@ -179,7 +199,10 @@ export async function runApi(args) {
     }
     const error = r.error || `HTTP ${r.status}: ${(r.text || '').slice(0, 200)}`
     if (gov.models) {
-      log(ROLE, `WARNING governance models query failed (${error}); using cached list from ${new Date(gov.at).toISOString()}`)
+      log(
+        ROLE,
+        `WARNING governance models query failed (${error}); using cached list from ${new Date(gov.at).toISOString()}`,
+      )
       return { ok: true, models: gov.models }
     }
     return { ok: false, error }
@@ -190,14 +213,18 @@ export async function runApi(args) {
     for (const [id, r] of nodes) {
       if (id === excludeId) continue
       if (r.node.host === n.host && r.node.inference_port === n.inference_port) {
-        errors.push(`duplicate inference host+port combination: ${n.host}:${n.inference_port} (already used by node '${id}')`)
+        errors.push(
+          `duplicate inference host+port combination: ${n.host}:${n.inference_port} (already used by node '${id}')`,
+        )
         break
       }
     }
     for (const [id, r] of nodes) {
       if (id === excludeId) continue
       if (r.node.host === n.host && r.node.poc_port === n.poc_port) {
-        errors.push(`duplicate PoC host+port combination: ${n.host}:${n.poc_port} (already used by node '${id}')`)
+        errors.push(
+          `duplicate PoC host+port combination: ${n.host}:${n.poc_port} (already used by node '${id}')`,
+        )
         break
       }
     }
@@ -208,20 +235,26 @@ export async function runApi(args) {
   async function register(n) {
     const errors = [...basicErrors(n), ...duplicateErrors(n, '')]
     if (nodes.has(n.id)) errors.push(`node with id '${n.id}' already exists`)
-    if (errors.length) return { status: 400, message: `failed to create node: validation failed: ${errors.join('; ')}` }
+    if (errors.length)
+      return { status: 400, message: `failed to create node: validation failed: ${errors.join('; ')}` }
     const g = await governanceModels()
-    if (!g.ok) return { status: 400, message: `failed to create node: failed to get governance models: ${g.error}` }
+    if (!g.ok)
+      return { status: 400, message: `failed to create node: failed to get governance models: ${g.error}` }
     const valid = new Set(g.models.map((m) => m.id))
     const models = {}
     for (const [id, cfg] of Object.entries(n.models)) {
       if (valid.has(id)) models[id] = cfg
       else log(ROLE, `WARNING model ${id} is not a valid governance model; dropping it from node ${n.id}`)
     }
-    if (Object.keys(models).length === 0) return { status: 400, message: `failed to create node: node ${n.id} has no governance-valid models` }
+    if (Object.keys(models).length === 0)
+      return { status: 400, message: `failed to create node: node ${n.id} has no governance-valid models` }
     const node = { ...n, models, node_num: nextNodeNum++ }
     nodes.set(n.id, newRecord(node))
     save()
-    log(ROLE, `node ${n.id} registered: http://${n.host}:${n.inference_port}${n.inference_segment} (poc ${n.poc_port})`)
+    log(
+      ROLE,
+      `node ${n.id} registered: http://${n.host}:${n.inference_port}${n.inference_segment} (poc ${n.poc_port})`,
+    )
     void pollOne(n.id)
     return { node }
   }
@@ -229,14 +262,21 @@ export async function runApi(args) {
   async function update(n) {
     const rec = nodes.get(n.id)
     const errors = [...basicErrors(n), ...duplicateErrors(n, n.id)]
-    if (errors.length) return { status: 500, message: `failed to update node: validation failed: ${errors.join('; ')}` }
+    if (errors.length)
+      return { status: 500, message: `failed to update node: validation failed: ${errors.join('; ')}` }
     const g = await governanceModels()
-    if (!g.ok) return { status: 400, message: `failed to update node: failed to get governance models: ${g.error}` }
+    if (!g.ok)
+      return { status: 400, message: `failed to update node: failed to get governance models: ${g.error}` }
     const valid = new Set(g.models.map((m) => m.id))
     for (const id of Object.keys(n.models)) {
-      if (!valid.has(id)) return { status: 400, message: `failed to update node: model ${id} is not a valid governance model` }
+      if (!valid.has(id))
+        return { status: 400, message: `failed to update node: model ${id} is not a valid governance model` }
     }
-    const node = { ...n, node_num: rec.node.node_num, hardware: n.hardware.length ? n.hardware : rec.node.hardware }
+    const node = {
+      ...n,
+      node_num: rec.node.node_num,
+      hardware: n.hardware.length ? n.hardware : rec.node.hardware,
+    }
     rec.node = node
     save()
     log(ROLE, `node ${n.id} updated`)
@@ -336,7 +376,8 @@ export async function runApi(args) {
       }
     }
     if (h.status === 'FAILED' && prev !== 'FAILED') log(ROLE, `ERROR ML node ${id} FAILED: ${h.reason}`)
-    if (h.status !== 'FAILED' && prev === 'FAILED') log(ROLE, `ML node ${id} is reachable again (${h.status})`)
+    if (h.status !== 'FAILED' && prev === 'FAILED')
+      log(ROLE, `ML node ${id} is reachable again (${h.status})`)
   }
 
   every(pollMs, async () => {
@@ -390,7 +431,13 @@ export async function runApi(args) {
       const n = rec.node
       const model = Object.keys(n.models)[0] || ''
       const cbBase = `${callbackUrl}/v2/poc-batches`
-      rec.poc = { started_at: new Date().toISOString(), callback_url: cbBase, batches_received: 0, trigger_error: null, ml_error: null }
+      rec.poc = {
+        started_at: new Date().toISOString(),
+        callback_url: cbBase,
+        batches_received: 0,
+        trigger_error: null,
+        ml_error: null,
+      }
       const body = {
         block_hash: fakeBlockHash(epoch.epoch_stages.poc_start),
         block_height: epoch.epoch_stages.poc_start,
@@ -406,10 +453,14 @@ export async function runApi(args) {
       if (schemeInHost(n.host)) {
         rec.poc.trigger_error = `invalid host "${n.host}"`
       } else {
-        const r = await fetchJson(`${pocBase(n)}/api/v1/inference/pow/init/generate`, { method: 'POST', body })
+        const r = await fetchJson(`${pocBase(n)}/api/v1/inference/pow/init/generate`, {
+          method: 'POST',
+          body,
+        })
         if (!r.ok) rec.poc.trigger_error = r.error || `HTTP ${r.status}: ${(r.text || '').slice(0, 200)}`
       }
-      if (rec.poc.trigger_error) log(ROLE, `ERROR PoC start on ML node ${n.id} failed: ${rec.poc.trigger_error}`)
+      if (rec.poc.trigger_error)
+        log(ROLE, `ERROR PoC start on ML node ${n.id} failed: ${rec.poc.trigger_error}`)
       else log(ROLE, `PoC generation started on ML node ${n.id}; callback ${cbBase}`)
       results[n.id] = { started: !rec.poc.trigger_error, error: rec.poc.trigger_error, callback_url: cbBase }
     }
@@ -420,16 +471,22 @@ export async function runApi(args) {
   let reportCache = null
   async function buildReport() {
     const checks = []
-    const add = (id, status, message, details) => checks.push(details === undefined ? { id, status, message } : { id, status, message, details })
+    const add = (id, status, message, details) =>
+      checks.push(details === undefined ? { id, status, message } : { id, status, message, details })
     const recs = []
 
     add(
       'cold_key_configured',
       coldAddress ? 'PASS' : 'FAIL',
-      coldAddress ? `Cold key configured: ${coldAddress}` : 'ACCOUNT_PUBKEY is not a valid base64 secp256k1 public key',
+      coldAddress
+        ? `Cold key configured: ${coldAddress}`
+        : 'ACCOUNT_PUBKEY is not a valid base64 secp256k1 public key',
       coldAddress ? { address: coldAddress } : undefined,
     )
-    if (!coldAddress) recs.push('Set ACCOUNT_PUBKEY in config.env to the pubkey "key" of your account key and recreate the api container')
+    if (!coldAddress)
+      recs.push(
+        'Set ACCOUNT_PUBKEY in config.env to the pubkey "key" of your account key and recreate the api container',
+      )
 
     let keys = []
     let keyringError = null
@@ -448,16 +505,22 @@ export async function runApi(args) {
           ? `Cold (account) key found in the server keyring as '${coldInKeyring.name}'`
           : 'Cold key is not in the server keyring',
     )
-    if (coldInKeyring) recs.push('Remove the account (cold) key from the server keyring; keep it on a secure local machine')
+    if (coldInKeyring)
+      recs.push('Remove the account (cold) key from the server keyring; keep it on a secure local machine')
 
     const warm = keyringError ? null : getKey(keyringHome, env.KEY_NAME)
     add(
       'warm_key_in_keyring',
       keyringError ? 'UNAVAILABLE' : warm ? 'PASS' : 'FAIL',
-      warm ? `Warm key '${env.KEY_NAME}' found in keyring` : `Warm key '${env.KEY_NAME}' not found in keyring`,
+      warm
+        ? `Warm key '${env.KEY_NAME}' found in keyring`
+        : `Warm key '${env.KEY_NAME}' not found in keyring`,
       warm ? { address: warm.address } : undefined,
     )
-    if (!warm && !keyringError) recs.push(`Create the ML operational key inside the api container: inferenced keys add ${env.KEY_NAME} --keyring-backend file`)
+    if (!warm && !keyringError)
+      recs.push(
+        `Create the ML operational key inside the api container: inferenced keys add ${env.KEY_NAME} --keyring-backend file`,
+      )
     add(
       'warm_key_address_match',
       warm ? 'PASS' : 'UNAVAILABLE',
@@ -469,11 +532,17 @@ export async function runApi(args) {
         `${seedUrl}/chain-api/cosmos/authz/v1beta1/grants?granter=${encodeURIComponent(coldAddress)}&grantee=${encodeURIComponent(warm.address)}`,
       )
       if (!q.ok || !q.json) {
-        add('permissions_granted', 'UNAVAILABLE', `Unable to check permissions: ${q.error || 'HTTP ' + q.status}`)
+        add(
+          'permissions_granted',
+          'UNAVAILABLE',
+          `Unable to check permissions: ${q.error || 'HTTP ' + q.status}`,
+        )
       } else {
         const have = new Set((q.json.grants || []).map((g) => g.authorization && g.authorization.msg))
         const missing = ML_OPS_PERMISSIONS.filter((p) => !have.has(p))
-        const soon = (q.json.grants || []).filter((g) => g.expiration && Date.parse(g.expiration) < Date.now() + 7 * 24 * 3600 * 1000)
+        const soon = (q.json.grants || []).filter(
+          (g) => g.expiration && Date.parse(g.expiration) < Date.now() + 7 * 24 * 3600 * 1000,
+        )
         add(
           'permissions_granted',
           missing.length ? 'FAIL' : 'PASS',
@@ -484,17 +553,34 @@ export async function runApi(args) {
               : `All ${ML_OPS_PERMISSIONS.length} required permissions granted`,
           { granter: coldAddress, grantee: warm.address, missing_permissions: missing },
         )
-        if (missing.length) recs.push(`Grant permissions from your local machine: inferenced tx inference grant-ml-ops-permissions <account-key-name> ${warm.address} ...`)
+        if (missing.length)
+          recs.push(
+            `Grant permissions from your local machine: inferenced tx inference grant-ml-ops-permissions <account-key-name> ${warm.address} ...`,
+          )
       }
-      const f = await fetchJson(`${seedUrl}/chain-api/cosmos/feegrant/v1beta1/allowance/${coldAddress}/${warm.address}`)
+      const f = await fetchJson(
+        `${seedUrl}/chain-api/cosmos/feegrant/v1beta1/allowance/${coldAddress}/${warm.address}`,
+      )
       add(
         'feegrant_allowance',
         f.ok ? 'PASS' : f.status === 404 ? 'FAIL' : 'UNAVAILABLE',
-        f.ok ? 'Fee allowance from cold key to warm key exists' : f.status === 404 ? 'No fee allowance from cold key to warm key' : `Unable to check fee allowance: ${f.error || 'HTTP ' + f.status}`,
+        f.ok
+          ? 'Fee allowance from cold key to warm key exists'
+          : f.status === 404
+            ? 'No fee allowance from cold key to warm key'
+            : `Unable to check fee allowance: ${f.error || 'HTTP ' + f.status}`,
       )
     } else {
-      add('permissions_granted', 'UNAVAILABLE', 'Unable to check permissions: cold or warm key address unknown')
-      add('feegrant_allowance', 'UNAVAILABLE', 'Unable to check fee allowance: cold or warm key address unknown')
+      add(
+        'permissions_granted',
+        'UNAVAILABLE',
+        'Unable to check permissions: cold or warm key address unknown',
+      )
+      add(
+        'feegrant_allowance',
+        'UNAVAILABLE',
+        'Unable to check fee allowance: cold or warm key address unknown',
+      )
     }
 
     const chain = await fetchJson(`${chainUrl}/status`)
@@ -505,14 +591,18 @@ export async function runApi(args) {
       add(
         'consensus_key_match',
         reg === localKey ? 'PASS' : 'FAIL',
-        reg === localKey ? 'Local consensus key matches the registered validator key' : 'Local consensus key differs from the registered validator key',
+        reg === localKey
+          ? 'Local consensus key matches the registered validator key'
+          : 'Local consensus key differs from the registered validator key',
         { local: localKey, registered: reg },
       )
     } else {
       add(
         'consensus_key_match',
         'UNAVAILABLE',
-        !chain.ok ? `Unable to query chain node: ${chain.error || 'HTTP ' + chain.status}` : 'Participant not registered yet',
+        !chain.ok
+          ? `Unable to query chain node: ${chain.error || 'HTTP ' + chain.status}`
+          : 'Participant not registered yet',
       )
     }
 
@@ -522,18 +612,30 @@ export async function runApi(args) {
       add(
         'active_in_epoch',
         me ? 'PASS' : 'FAIL',
-        me ? `Active in epoch ${ep.json.active_participants.epoch_id} with weight ${me.weight}` : 'Not active in the current epoch (joins after the next PoC)',
-        me ? { epoch: ep.json.active_participants.epoch_id, weight: me.weight } : { epoch: ep.json.active_participants?.epoch_id },
+        me
+          ? `Active in epoch ${ep.json.active_participants.epoch_id} with weight ${me.weight}`
+          : 'Not active in the current epoch (joins after the next PoC)',
+        me
+          ? { epoch: ep.json.active_participants.epoch_id, weight: me.weight }
+          : { epoch: ep.json.active_participants?.epoch_id },
       )
     } else {
-      add('active_in_epoch', 'UNAVAILABLE', `Unable to query epoch participants: ${ep ? ep.error || 'HTTP ' + ep.status : 'no seed URL'}`)
+      add(
+        'active_in_epoch',
+        'UNAVAILABLE',
+        `Unable to query epoch participants: ${ep ? ep.error || 'HTTP ' + ep.status : 'no seed URL'}`,
+      )
     }
     add('validator_in_set', 'UNAVAILABLE', 'Stand-in: there is no CometBFT validator set to check')
     if (part && part.ok && part.json) {
       const s = part.json.participant.current_epoch_stats || {}
       const total = (s.inference_count || 0) + (s.missed_requests || 0)
       const ratio = total ? (s.missed_requests || 0) / total : 0
-      add('missed_requests_threshold', ratio < 0.1 ? 'PASS' : 'FAIL', `Missed ${(ratio * 100).toFixed(1)}% of requests this epoch`)
+      add(
+        'missed_requests_threshold',
+        ratio < 0.1 ? 'PASS' : 'FAIL',
+        `Missed ${(ratio * 100).toFixed(1)}% of requests this epoch`,
+      )
     } else {
       add('missed_requests_threshold', 'UNAVAILABLE', 'Participant not found')
     }
@@ -542,13 +644,23 @@ export async function runApi(args) {
       const n = rec.node
       const id = `mlnode_${n.id}`
       if (schemeInHost(n.host)) {
-        add(id, 'FAIL', `MLNode '${n.id}' health check failed: invalid host "${n.host}" (no scheme allowed)`, { url: `${pocBase(n)}/health` })
+        add(
+          id,
+          'FAIL',
+          `MLNode '${n.id}' health check failed: invalid host "${n.host}" (no scheme allowed)`,
+          { url: `${pocBase(n)}/health` },
+        )
         recs.push(`Check MLNode '${n.id}' is running and accessible at ${n.host}`)
         continue
       }
       const hres = await fetchJson(`${pocBase(n)}/health`)
       const details = { url: `${pocBase(n)}/health` }
-      if (rec.poc) details.poc_callback = { url: rec.poc.callback_url, batches_received: rec.poc.batches_received, error: rec.poc.ml_error || rec.poc.trigger_error }
+      if (rec.poc)
+        details.poc_callback = {
+          url: rec.poc.callback_url,
+          batches_received: rec.poc.batches_received,
+          error: rec.poc.ml_error || rec.poc.trigger_error,
+        }
       if (!hres.ok) {
         add(id, 'FAIL', `MLNode '${n.id}' is not healthy: ${hres.error || 'HTTP ' + hres.status}`, details)
         recs.push(`Check MLNode '${n.id}' is running and accessible at ${n.host}`)
@@ -569,8 +681,15 @@ export async function runApi(args) {
         add(id, 'FAIL', `MLNode '${n.id}' is reachable but No GPUs detected`, details)
         recs.push(`MLNode '${n.id}': check NVIDIA drivers, CUDA and the NVIDIA Container Toolkit`)
       } else if (rec.poc && rec.poc.ml_error) {
-        add(id, 'FAIL', `MLNode '${n.id}' cannot deliver PoC batches to ${rec.poc.callback_url}: ${rec.poc.ml_error}`, details)
-        recs.push(`Set DAPI_API__POC_CALLBACK_URL to http://<network node private IP>:9100, then recreate api (docker compose up -d api)`)
+        add(
+          id,
+          'FAIL',
+          `MLNode '${n.id}' cannot deliver PoC batches to ${rec.poc.callback_url}: ${rec.poc.ml_error}`,
+          details,
+        )
+        recs.push(
+          `Set DAPI_API__POC_CALLBACK_URL to http://<network node private IP>:9100, then recreate api (docker compose up -d api)`,
+        )
       } else {
         add(id, 'PASS', `MLNode '${n.id}' is healthy (${devs.length} GPU(s))`, details)
       }
@@ -579,9 +698,16 @@ export async function runApi(args) {
     if (chain.ok && chain.json) {
       const t = Date.parse(chain.json.result?.sync_info?.latest_block_time || '')
       const age = (Date.now() - t) / 1000
-      add('block_sync', age < 60 ? 'PASS' : 'FAIL', age < 60 ? `Latest block is ${Math.round(age)}s old` : `Latest block is ${Math.round(age)}s old (>60s)`, {
-        latest_block_height: chain.json.result?.sync_info?.latest_block_height,
-      })
+      add(
+        'block_sync',
+        age < 60 ? 'PASS' : 'FAIL',
+        age < 60
+          ? `Latest block is ${Math.round(age)}s old`
+          : `Latest block is ${Math.round(age)}s old (>60s)`,
+        {
+          latest_block_height: chain.json.result?.sync_info?.latest_block_height,
+        },
+      )
     } else {
       add('block_sync', 'UNAVAILABLE', `Unable to query chain node: ${chain.error || 'HTTP ' + chain.status}`)
     }
@@ -614,7 +740,8 @@ export async function runApi(args) {
     const m = req.method || 'GET'
     let params
 
-    if (p === '/admin/v1/nodes' && m === 'GET') return sendJson(res, 200, [...nodes.values()].map(nodeResponse))
+    if (p === '/admin/v1/nodes' && m === 'GET')
+      return sendJson(res, 200, [...nodes.values()].map(nodeResponse))
     if (p === '/admin/v1/nodes' && m === 'POST') {
       const body = parseJson(await readBody(req))
       if (!body.ok) return sendError(res, 400, `invalid request body: ${body.message}`)
@@ -627,7 +754,11 @@ export async function runApi(args) {
       const body = parseJson(await readBody(req))
       if (!body.ok) return sendError(res, 400, `invalid request body: ${body.message}`)
       if (!Array.isArray(body.value)) {
-        return sendError(res, 400, `invalid request body: code=400, message=Unmarshal type error: expected=[]apiconfig.InferenceNodeConfig, got=${typeof body.value}`)
+        return sendError(
+          res,
+          400,
+          `invalid request body: code=400, message=Unmarshal type error: expected=[]apiconfig.InferenceNodeConfig, got=${typeof body.value}`,
+        )
       }
       const out = []
       const errors = []
@@ -642,7 +773,8 @@ export async function runApi(args) {
         if (r.node) out.push(r.node)
         else errors.push(`node[${i}] (id: ${b.node.id}): ${r.message}`)
       }
-      if (errors.length && out.length === 0) return sendJson(res, 400, { error: { error: 'all nodes failed validation', errors } })
+      if (errors.length && out.length === 0)
+        return sendJson(res, 400, { error: { error: 'all nodes failed validation', errors } })
       if (errors.length) return sendJson(res, 206, { nodes: out, errors })
       return sendJson(res, 201, out)
     }
@@ -656,7 +788,10 @@ export async function runApi(args) {
       if (m === 'PUT') {
         const body = parseJson(await readBody(req))
         if (!body.ok) return sendError(res, 400, `invalid request body: ${body.message}`)
-        const raw = body.value && typeof body.value === 'object' && !Array.isArray(body.value) && !body.value.id ? { ...body.value, id: params.id } : body.value
+        const raw =
+          body.value && typeof body.value === 'object' && !Array.isArray(body.value) && !body.value.id
+            ? { ...body.value, id: params.id }
+            : body.value
         const b = bindNode(raw)
         if (b.error) return sendError(res, 400, `invalid request body: ${b.error}`)
         const r = nodes.has(b.node.id) ? await update(b.node) : await register(b.node)
@@ -677,14 +812,19 @@ export async function runApi(args) {
       save()
       return sendJson(res, 200, { message: 'node disabled successfully', node_id: params.id })
     }
-    if (p === '/admin/v1/nodes/upgrade-status' && m === 'GET') return sendJson(res, 200, { message: 'No upgrade plan active' })
+    if (p === '/admin/v1/nodes/upgrade-status' && m === 'GET')
+      return sendJson(res, 200, { message: 'No upgrade plan active' })
     if (p === '/admin/v1/nodes/version-status' && m === 'POST') {
       const body = parseJson(await readBody(req))
-      const version = body.ok && body.value && typeof body.value.version === 'string' ? body.value.version : ''
+      const version =
+        body.ok && body.value && typeof body.value.version === 'string' ? body.value.version : ''
       if (!version) return sendError(res, 400, 'Version field is required')
       const out = {}
       for (const rec of nodes.values()) {
-        out[rec.node.id] = rec.health.status === 'FAILED' ? { is_alive: false, error: rec.health.reason } : { is_alive: rec.health.status !== 'UNKNOWN' }
+        out[rec.node.id] =
+          rec.health.status === 'FAILED'
+            ? { is_alive: false, error: rec.health.reason }
+            : { is_alive: rec.health.status !== 'UNKNOWN' }
       }
       return sendJson(res, 200, out)
     }
@@ -697,8 +837,21 @@ export async function runApi(args) {
     }
     if (p === '/admin/v1/config' && m === 'GET') {
       return sendJson(res, 200, {
-        api: { public_url: env.DAPI_API__PUBLIC_URL, poc_callback_url: callbackUrl, public_server_port: 9000, ml_server_port: 9100, admin_server_port: 9200 },
-        chain_node: { url: chainUrl, seed_api_url: seedUrl, account_public_key: env.ACCOUNT_PUBKEY, signer_key_name: env.KEY_NAME, keyring_backend: 'file', keyring_password: '<withheld by the stand-in>' },
+        api: {
+          public_url: env.DAPI_API__PUBLIC_URL,
+          poc_callback_url: callbackUrl,
+          public_server_port: 9000,
+          ml_server_port: 9100,
+          admin_server_port: 9200,
+        },
+        chain_node: {
+          url: chainUrl,
+          seed_api_url: seedUrl,
+          account_public_key: env.ACCOUNT_PUBKEY,
+          signer_key_name: env.KEY_NAME,
+          keyring_backend: 'file',
+          keyring_password: '<withheld by the stand-in>',
+        },
         nodes: [...nodes.values()].map((r) => r.node),
         _standin: 'the real endpoint returns the unsanitized config; never expose port 9200',
       })
@@ -729,17 +882,27 @@ export async function runApi(args) {
       if (!body.ok) return sendError(res, 400, `invalid request body: ${body.message}`)
       const b = body.value || {}
       const model = batch[2] ? decodeURIComponent(batch[2]) : b.model_id || ''
-      const rec = [...nodes.values()].find((r) => r.node.node_num === b.node_id || r.node.id === b.node_id || r.node.id === b.standin_node_id)
+      const rec = [...nodes.values()].find(
+        (r) => r.node.node_num === b.node_id || r.node.id === b.node_id || r.node.id === b.standin_node_id,
+      )
       if (rec && rec.poc && batch[3] === 'generated') {
         rec.poc.batches_received += 1
         rec.poc.ml_error = null
       }
-      log(ROLE, `received ${batch[3]} PoC batch (${batch[1]}) from ML node ${rec ? rec.node.id : `#${b.node_id}`} for model ${model || '?'}: ${(b.nonces || []).length} nonces`)
+      log(
+        ROLE,
+        `received ${batch[3]} PoC batch (${batch[1]}) from ML node ${rec ? rec.node.id : `#${b.node_id}`} for model ${model || '?'}: ${(b.nonces || []).length} nonces`,
+      )
       return sendJson(res, 200, {})
     }
     if (p === '/versions' && m === 'GET') return sendJson(res, 200, {})
     if (p === '/metrics' && m === 'GET') {
-      return sendText(res, 200, `# stand-in metrics\ngonka_standin_ml_nodes ${nodes.size}\n`, 'text/plain; version=0.0.4')
+      return sendText(
+        res,
+        200,
+        `# stand-in metrics\ngonka_standin_ml_nodes ${nodes.size}\n`,
+        'text/plain; version=0.0.4',
+      )
     }
     return sendError(res, 404, 'Not Found')
   }
@@ -758,14 +921,25 @@ export async function runApi(args) {
           return null
         }
       })()
-      return sendJson(res, 200, { address: coldAddress, warm_key_address: warm ? warm.address : null, public_url: env.DAPI_API__PUBLIC_URL })
+      return sendJson(res, 200, {
+        address: coldAddress,
+        warm_key_address: warm ? warm.address : null,
+        public_url: env.DAPI_API__PUBLIC_URL,
+      })
     }
     if (m === 'GET' && p === '/v1/epochs/latest') return sendJson(res, 200, epochsLatest())
     if (m === 'GET' && p === '/v1/versions') return sendJson(res, 200, { api: '0.2.13-standin' })
     if (p.startsWith('/v1/') || p.startsWith('/v2/')) {
-      if (p.startsWith('/v1/poc-batches') || p.startsWith('/v1/training')) return sendError(res, 404, 'Not Found')
-      if (!seedUrl) return sendError(res, 500, 'chain unavailable (stand-in forwards chain queries to the seed; none configured)')
-      const body = m === 'GET' || m === 'HEAD' ? undefined : JSON.parse((await readBody(req)).toString('utf8') || 'null')
+      if (p.startsWith('/v1/poc-batches') || p.startsWith('/v1/training'))
+        return sendError(res, 404, 'Not Found')
+      if (!seedUrl)
+        return sendError(
+          res,
+          500,
+          'chain unavailable (stand-in forwards chain queries to the seed; none configured)',
+        )
+      const body =
+        m === 'GET' || m === 'HEAD' ? undefined : JSON.parse((await readBody(req)).toString('utf8') || 'null')
       const r = await fetchJson(`${seedUrl}${p}${url.search}`, { method: m, body })
       if (r.status === 0) return sendError(res, 500, `chain query failed: ${r.error}`)
       res.writeHead(r.status, { 'Content-Type': 'application/json; charset=UTF-8' })

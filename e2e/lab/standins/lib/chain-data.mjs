@@ -174,7 +174,10 @@ export function cometStatus({ moniker, listenAddr, nodeSeed, catchingUp = false 
       },
       validator_info: {
         address: fakeHex(`valaddr:${nodeSeed}`, 20).toUpperCase(),
-        pub_key: { type: 'tendermint/PubKeyEd25519', value: fakePubkey(`consensus:${nodeSeed}`).slice(0, 44) },
+        pub_key: {
+          type: 'tendermint/PubKeyEd25519',
+          value: fakePubkey(`consensus:${nodeSeed}`).slice(0, 44),
+        },
         voting_power: '0',
       },
     },

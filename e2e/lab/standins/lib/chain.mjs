@@ -36,8 +36,11 @@ export async function runNode(args) {
   }
   await startServer(ROLE, 'CometBFT RPC', envPort(['STANDIN_RPC_PORT'], 26657), handler)
   // P2P port: accept TCP so reachability checks of 26656 (published as 5000) see it open.
-  await startServer(ROLE, 'P2P (accepts connections only)', envPort(['STANDIN_P2P_PORT'], 26656), (_req, res) =>
-    sendText(res, 400, 'stand-in P2P port\n'),
+  await startServer(
+    ROLE,
+    'P2P (accepts connections only)',
+    envPort(['STANDIN_P2P_PORT'], 26656),
+    (_req, res) => sendText(res, 400, 'stand-in P2P port\n'),
   )
 }
 

@@ -92,7 +92,11 @@ export function startServer(role, name, port, handler, host = bindHost()) {
       Promise.resolve()
         .then(() => handler(req, res))
         .catch((err) => {
-          log(role, `${name}: handler error on ${req.method} ${req.url}:`, String(err && err.stack ? err.stack : err))
+          log(
+            role,
+            `${name}: handler error on ${req.method} ${req.url}:`,
+            String(err && err.stack ? err.stack : err),
+          )
           if (!res.headersSent) sendError(res, 500, String(err && err.message ? err.message : err))
           else res.end()
         })
@@ -171,7 +175,8 @@ export function describeFetchError(e) {
   if (cause && cause.code) {
     return `${cause.code}${cause.address ? ` ${cause.address}${cause.port ? ':' + cause.port : ''}` : ''}: ${cause.message || cause.code}`
   }
-  if (e && e.name === 'TimeoutError') return 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)'
+  if (e && e.name === 'TimeoutError')
+    return 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)'
   return String(e && e.message ? e.message : e)
 }
 

@@ -71,7 +71,10 @@ export function saveKey(home, name, password) {
   const hashFile = path.join(dir, 'keyhash')
   if (!fs.existsSync(hashFile)) {
     const salt = crypto.randomBytes(16)
-    writeFileAtomic(hashFile, JSON.stringify({ salt: salt.toString('hex'), hash: kdf(password, salt).toString('hex') }))
+    writeFileAtomic(
+      hashFile,
+      JSON.stringify({ salt: salt.toString('hex'), hash: kdf(password, salt).toString('hex') }),
+    )
   }
   const k = deriveKey(name)
   const salt = crypto.randomBytes(16)
@@ -84,7 +87,12 @@ export function saveKey(home, name, password) {
     type: 'local',
     address: k.address,
     pubkey: k.pubkey,
-    secret: { salt: salt.toString('hex'), iv: iv.toString('hex'), tag: c.getAuthTag().toString('hex'), data: data.toString('hex') },
+    secret: {
+      salt: salt.toString('hex'),
+      iv: iv.toString('hex'),
+      tag: c.getAuthTag().toString('hex'),
+      data: data.toString('hex'),
+    },
   }
   writeFileAtomic(path.join(dir, `${name}.info`), JSON.stringify(info, null, 2) + '\n')
   const addrHex = crypto.createHash('sha256').update(k.address).digest('hex').slice(0, 40)

@@ -85,7 +85,12 @@ export async function runMlnode(args) {
     poc: null, // { request, callback: {url, attempts, delivered, last_error, last_status} }
   }
   const hasGpu = gpuVisible()
-  log(ROLE, hasGpu ? `GPU visible: replaying ${capture.devices.length} device(s) from ${CAPTURE}` : 'no GPU visible in this container (no nvidia-smi: started without --gpus?)')
+  log(
+    ROLE,
+    hasGpu
+      ? `GPU visible: replaying ${capture.devices.length} device(s) from ${CAPTURE}`
+      : 'no GPU visible in this container (no nvidia-smi: started without --gpus?)',
+  )
 
   const replay = (res) => res.setHeader(REPLAY_HEADER, CAPTURE)
   const standinNote = { replayed_from: CAPTURE, note: 'values replayed from a capture, not measured' }
@@ -157,22 +162,35 @@ export async function runMlnode(args) {
   async function initGenerate(req, res, v2) {
     const parsed = parseJson(await readBody(req))
     if (!parsed.ok) {
-      return sendJson(res, 422, { detail: [{ type: 'json_invalid', loc: ['body'], msg: 'JSON decode error', input: {} }] })
+      return sendJson(res, 422, {
+        detail: [{ type: 'json_invalid', loc: ['body'], msg: 'JSON decode error', input: {} }],
+      })
     }
     const reqBody = parsed.value || {}
-    const envUrl = process.env.DAPI_API__POC_CALLBACK_URL ? `${process.env.DAPI_API__POC_CALLBACK_URL.replace(/\/$/, '')}/v2/poc-batches` : ''
+    const envUrl = process.env.DAPI_API__POC_CALLBACK_URL
+      ? `${process.env.DAPI_API__POC_CALLBACK_URL.replace(/\/$/, '')}/v2/poc-batches`
+      : ''
     const base = typeof reqBody.url === 'string' && reqBody.url !== '' ? reqBody.url : envUrl
     if (!base) {
-      return sendJson(res, 422, { detail: [{ type: 'missing', loc: ['body', 'url'], msg: 'Field required', input: reqBody }] })
+      return sendJson(res, 422, {
+        detail: [{ type: 'missing', loc: ['body', 'url'], msg: 'Field required', input: reqBody }],
+      })
     }
-    if (st.state === 'POW' && st.poc_status === 'GENERATING') return sendError(res, 409, 'PoW already running')
+    if (st.state === 'POW' && st.poc_status === 'GENERATING')
+      return sendError(res, 409, 'PoW already running')
     const model = reqBody.params && typeof reqBody.params.model === 'string' ? reqBody.params.model : ''
-    const cbUrl = v2 && model ? `${base.replace(/\/$/, '')}/${encodeURIComponent(model)}/generated` : `${base.replace(/\/$/, '')}/generated`
+    const cbUrl =
+      v2 && model
+        ? `${base.replace(/\/$/, '')}/${encodeURIComponent(model)}/generated`
+        : `${base.replace(/\/$/, '')}/generated`
     st.state = 'POW'
     st.poc_status = 'GENERATING'
     log(ROLE, `PoC generate started for node ${reqBody.node_id || '?'}; batches go to ${cbUrl}`)
     void runPoc(reqBody, cbUrl)
-    return sendJson(res, 200, { status: 'OK', pow_status: { status: 'GENERATING', is_model_initialized: true } })
+    return sendJson(res, 200, {
+      status: 'OK',
+      pow_status: { status: 'GENERATING', is_model_initialized: true },
+    })
   }
 
   function powStatus() {
@@ -185,17 +203,27 @@ export async function runMlnode(args) {
 
   function vllm(req, res, url) {
     // What vLLM would answer; nothing runs here.
-    if (st.state !== 'INFERENCE') return sendError(res, 503, 'no inference backend running (stand-in: vLLM is never started)')
+    if (st.state !== 'INFERENCE')
+      return sendError(res, 503, 'no inference backend running (stand-in: vLLM is never started)')
     if (url.pathname === '/health') return sendText(res, 200, '')
     if (url.pathname === '/v1/models') {
-      return sendJson(res, 200, { object: 'list', data: [{ id: st.loaded_model, object: 'model', owned_by: 'vllm', root: st.loaded_model }] })
+      return sendJson(res, 200, {
+        object: 'list',
+        data: [{ id: st.loaded_model, object: 'model', owned_by: 'vllm', root: st.loaded_model }],
+      })
     }
     if (url.pathname === '/v1/chat/completions' || url.pathname === '/v1/completions') {
       return sendJson(res, 200, {
         id: `chatcmpl-standin-${fakeHex(String(Date.now()), 6)}`,
         object: 'chat.completion',
         model: st.loaded_model,
-        choices: [{ index: 0, message: { role: 'assistant', content: 'STAND-IN: no model runs here.' }, finish_reason: 'stop' }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: 'STAND-IN: no model runs here.' },
+            finish_reason: 'stop',
+          },
+        ],
         usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
       })
     }
@@ -227,7 +255,11 @@ export async function runMlnode(args) {
     if (m === 'GET' && p === '/api/v1/gpu/devices') {
       replay(res)
       if (!hasGpu) return sendJson(res, 200, { devices: [], count: 0, _standin: standinNote })
-      return sendJson(res, 200, { devices: capture.devices, count: capture.devices.length, _standin: standinNote })
+      return sendJson(res, 200, {
+        devices: capture.devices,
+        count: capture.devices.length,
+        _standin: standinNote,
+      })
     }
     if (m === 'GET' && p === '/api/v1/gpu/driver') {
       replay(res)
@@ -245,28 +277,39 @@ export async function runMlnode(args) {
       const parsed = parseJson(await readBody(req))
       const body = parsed.ok ? parsed.value || {} : {}
       if (typeof body.model !== 'string' || body.model === '') {
-        return sendJson(res, 422, { detail: [{ type: 'missing', loc: ['body', 'model'], msg: 'Field required', input: body }] })
+        return sendJson(res, 422, {
+          detail: [{ type: 'missing', loc: ['body', 'model'], msg: 'Field required', input: body }],
+        })
       }
       if (st.state === 'POW') return sendError(res, 409, 'PoW is running; stop it first')
-      if (!hasGpu) return sendJson(res, 500, { detail: 'CUDA is not available (stand-in: no GPU in this container)' })
+      if (!hasGpu)
+        return sendJson(res, 500, { detail: 'CUDA is not available (stand-in: no GPU in this container)' })
       st.state = 'INFERENCE'
       st.loaded_model = body.model
       log(ROLE, `inference "up" for ${body.model} (nothing is loaded: stand-in)`)
       return sendJson(res, 200, { status: 'OK' })
     }
     if (m === 'GET' && p === '/api/v1/inference/up/status') {
-      return sendJson(res, 200, { status: st.state === 'INFERENCE' ? 'RUNNING' : 'NOT_STARTED', model: st.loaded_model })
+      return sendJson(res, 200, {
+        status: st.state === 'INFERENCE' ? 'RUNNING' : 'NOT_STARTED',
+        model: st.loaded_model,
+      })
     }
     if (m === 'POST' && p === '/api/v1/inference/down') {
       st.state = 'STOPPED'
       st.loaded_model = null
       return sendJson(res, 200, { status: 'OK' })
     }
-    if (m === 'POST' && (p === '/api/v1/pow/init/generate' || p === '/api/v1/pow/init')) return initGenerate(req, res, false)
-    if (m === 'POST' && (p === '/api/v1/inference/pow/init/generate' || p === '/api/v1/inference/pow/generate')) {
+    if (m === 'POST' && (p === '/api/v1/pow/init/generate' || p === '/api/v1/pow/init'))
+      return initGenerate(req, res, false)
+    if (
+      m === 'POST' &&
+      (p === '/api/v1/inference/pow/init/generate' || p === '/api/v1/inference/pow/generate')
+    ) {
       return initGenerate(req, res, true)
     }
-    if (m === 'GET' && (p === '/api/v1/pow/status' || p === '/api/v1/inference/pow/status')) return sendJson(res, 200, powStatus())
+    if (m === 'GET' && (p === '/api/v1/pow/status' || p === '/api/v1/inference/pow/status'))
+      return sendJson(res, 200, powStatus())
     if (m === 'POST' && (p === '/api/v1/pow/stop' || p === '/api/v1/inference/pow/stop')) {
       st.state = 'STOPPED'
       st.poc_status = 'IDLE'
@@ -278,7 +321,11 @@ export async function runMlnode(args) {
       try {
         const s = fs.statfsSync(process.env.HF_HOME || '/root/.cache')
         const gb = (n) => Math.round((n / 1024 ** 3) * 100) / 100
-        return sendJson(res, 200, { path: process.env.HF_HOME || '/root/.cache', total_gb: gb(s.blocks * s.bsize), free_gb: gb(s.bavail * s.bsize) })
+        return sendJson(res, 200, {
+          path: process.env.HF_HOME || '/root/.cache',
+          total_gb: gb(s.blocks * s.bsize),
+          free_gb: gb(s.bavail * s.bsize),
+        })
       } catch (e) {
         return sendError(res, 500, String(e))
       }
@@ -290,18 +337,32 @@ export async function runMlnode(args) {
   const inferencePort = async (req, res) => vllm(req, res, urlOf(req))
 
   await startServer(ROLE, 'management API', envPort(['STANDIN_MLNODE_PORT'], 8080), mgmt)
-  await startServer(ROLE, 'inference pass-through', envPort(['STANDIN_MLNODE_INFERENCE_PORT'], 5000), inferencePort)
+  await startServer(
+    ROLE,
+    'inference pass-through',
+    envPort(['STANDIN_MLNODE_INFERENCE_PORT'], 5000),
+    inferencePort,
+  )
 }
 
 /** nginx:1.28.0 stand-in: 8080 and 5000 proxied to mlnode-308, `/v3.0.8/` prefix accepted and stripped. */
 export async function runInference() {
   const ROLE = 'inference'
   const confPath = '/etc/nginx/nginx.conf'
-  if (fs.existsSync(confPath)) log(ROLE, `found ${confPath}; the stand-in applies the same routes (it does not parse nginx syntax)`)
+  if (fs.existsSync(confPath))
+    log(ROLE, `found ${confPath}; the stand-in applies the same routes (it does not parse nginx syntax)`)
   const upstreamHost = process.env.STANDIN_UPSTREAM_HOST || 'mlnode-308'
   const routes = [
-    { name: 'management (8080)', listen: envPort(['STANDIN_INFERENCE_MGMT_PORT'], 8080), port: Number(process.env.STANDIN_UPSTREAM_MGMT_PORT || 8080) },
-    { name: 'inference (5000)', listen: envPort(['STANDIN_INFERENCE_PORT'], 5000), port: Number(process.env.STANDIN_UPSTREAM_INFERENCE_PORT || 5000) },
+    {
+      name: 'management (8080)',
+      listen: envPort(['STANDIN_INFERENCE_MGMT_PORT'], 8080),
+      port: Number(process.env.STANDIN_UPSTREAM_MGMT_PORT || 8080),
+    },
+    {
+      name: 'inference (5000)',
+      listen: envPort(['STANDIN_INFERENCE_PORT'], 5000),
+      port: Number(process.env.STANDIN_UPSTREAM_INFERENCE_PORT || 5000),
+    },
   ]
   for (const r of routes) {
     const handler = (req, res) =>
@@ -315,18 +376,26 @@ export async function runInference() {
             port: r.port,
             method: req.method,
             path: target,
-            headers: { ...req.headers, 'x-real-ip': req.socket.remoteAddress || '', 'x-forwarded-for': req.socket.remoteAddress || '' },
+            headers: {
+              ...req.headers,
+              'x-real-ip': req.socket.remoteAddress || '',
+              'x-forwarded-for': req.socket.remoteAddress || '',
+            },
           },
           (ur) => {
             const headers = { ...ur.headers, 'x-gonka-standin': ROLE }
-            if (ur.headers['x-gonka-standin']) headers['x-gonka-standin-upstream'] = ur.headers['x-gonka-standin']
+            if (ur.headers['x-gonka-standin'])
+              headers['x-gonka-standin-upstream'] = ur.headers['x-gonka-standin']
             res.writeHead(ur.statusCode || 502, headers)
             ur.pipe(res)
             ur.on('end', resolve)
           },
         )
         up.on('error', (e) => {
-          log(ROLE, `[error] connect() to ${upstreamHost}:${r.port} failed (${e.code || e.message}) while proxying ${req.method} ${req.url}`)
+          log(
+            ROLE,
+            `[error] connect() to ${upstreamHost}:${r.port} failed (${e.code || e.message}) while proxying ${req.method} ${req.url}`,
+          )
           if (!res.headersSent) {
             sendText(
               res,

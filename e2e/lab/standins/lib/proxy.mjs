@@ -17,7 +17,9 @@ export async function runProxy() {
   const apiPort = Number(process.env.GONKA_API_PORT || 9000)
   const nodeHost = process.env.STANDIN_NODE_HOST || 'node'
   const rpcPort = Number(process.env.CHAIN_RPC_PORT || 26657)
-  const blocked = (process.env.GONKA_API_BLOCKED_ROUTES || 'poc-batches training').split(/\s+/).filter(Boolean)
+  const blocked = (process.env.GONKA_API_BLOCKED_ROUTES || 'poc-batches training')
+    .split(/\s+/)
+    .filter(Boolean)
 
   function forward(req, res, host, port, path) {
     return new Promise((resolve) => {
@@ -27,7 +29,10 @@ export async function runProxy() {
         ur.on('end', resolve)
       })
       up.on('error', (e) => {
-        log(ROLE, `[error] upstream ${host}:${port} failed (${e.code || e.message}) for ${req.method} ${req.url}`)
+        log(
+          ROLE,
+          `[error] upstream ${host}:${port} failed (${e.code || e.message}) for ${req.method} ${req.url}`,
+        )
         if (!res.headersSent) sendText(res, 502, '502 Bad Gateway (stand-in proxy)\n')
         resolve()
       })
@@ -45,7 +50,13 @@ export async function runProxy() {
     }
     if (path.startsWith('/chain-api')) {
       if (disabled('DISABLE_CHAIN_API', true)) return sendText(res, 404, 'Chain API Disabled\n')
-      return forward(req, res, nodeHost, Number(process.env.CHAIN_API_PORT || 1317), raw.replace(/^\/chain-api\/?/, '/'))
+      return forward(
+        req,
+        res,
+        nodeHost,
+        Number(process.env.CHAIN_API_PORT || 1317),
+        raw.replace(/^\/chain-api\/?/, '/'),
+      )
     }
     if (path.startsWith('/chain-grpc')) {
       if (disabled('DISABLE_CHAIN_GRPC', true)) return sendText(res, 404, 'Chain gRPC Disabled\n')
@@ -61,12 +72,22 @@ export async function runProxy() {
       return forward(req, res, apiHost, apiPort, apiPath)
     }
     // `/` is the explorer dashboard in the real proxy.
-    return sendText(res, 200, '<html><body><h1>STAND-IN explorer dashboard (not the real Gonka explorer)</h1></body></html>\n', 'text/html')
+    return sendText(
+      res,
+      200,
+      '<html><body><h1>STAND-IN explorer dashboard (not the real Gonka explorer)</h1></body></html>\n',
+      'text/html',
+    )
   }
 
   await startServer(ROLE, 'http', envPort(['STANDIN_PROXY_PORT'], 80), handler)
   if (process.env.STANDIN_PROXY_SSL_PORT !== '-1') {
     // The real proxy serves TLS here when certificates exist; the stand-in answers plain HTTP.
-    await startServer(ROLE, 'https (plain HTTP in the stand-in)', envPort(['STANDIN_PROXY_SSL_PORT'], 443), handler)
+    await startServer(
+      ROLE,
+      'https (plain HTTP in the stand-in)',
+      envPort(['STANDIN_PROXY_SSL_PORT'], 443),
+      handler,
+    )
   }
 }

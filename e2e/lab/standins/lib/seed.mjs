@@ -42,7 +42,12 @@ export async function runSeed() {
     const pub = `seed-participant-${n}`
     const pk = fakePubkey(pub)
     const address = addressFromPubkey(pk)
-    const rec = newParticipant({ address, url: `http://node${n}.standin.invalid:8000`, pubKey: pk, validatorKey: '' })
+    const rec = newParticipant({
+      address,
+      url: `http://node${n}.standin.invalid:8000`,
+      pubKey: pk,
+      validatorKey: '',
+    })
     rec.status = 'ACTIVE'
     rec.weight = 1000 * n
     participants.set(address, rec)
@@ -96,7 +101,11 @@ export async function runSeed() {
       weight: p.weight > 0 ? p.weight : 100,
       inference_url: p.inference_url,
       models: models.map((m) => m.id),
-      seed: { participant: p.address, block_height: epoch.latest_epoch.poc_start_block_height, signature: fakeHex(`sig:${p.address}`, 64) },
+      seed: {
+        participant: p.address,
+        block_height: epoch.latest_epoch.poc_start_block_height,
+        signature: fakeHex(`sig:${p.address}`, 64),
+      },
       ml_nodes: [],
       voting_powers: [],
     }))
@@ -124,7 +133,11 @@ export async function runSeed() {
       const granter = url.searchParams.get('granter') || ''
       const grantee = url.searchParams.get('grantee') || ''
       if (!granter || !grantee) {
-        sendJson(res, 400, { code: 3, message: 'invalid granter or grantee address: empty address string is not allowed', details: [] })
+        sendJson(res, 400, {
+          code: 3,
+          message: 'invalid granter or grantee address: empty address string is not allowed',
+          details: [],
+        })
         return true
       }
       const list = grantsFor(granter, grantee).map((g) => ({
@@ -197,7 +210,10 @@ export async function runSeed() {
             participant_allowlist_until_block_height: '0',
             blocked_participant_addresses: [],
           },
-          collateral_params: { base_weight_ratio: { value: '2', exponent: -1 }, collateral_per_weight_unit: { value: '1', exponent: 0 } },
+          collateral_params: {
+            base_weight_ratio: { value: '2', exponent: -1 },
+            collateral_per_weight_unit: { value: '1', exponent: 0 },
+          },
         },
       })
       return true
@@ -212,7 +228,8 @@ export async function runSeed() {
     m = matchPath('/cosmos/auth/v1beta1/accounts/:address', path)
     if (m) {
       const p = participants.get(m.address)
-      if (!p) sendJson(res, 404, { code: 5, message: `account ${m.address} not found: key not found`, details: [] })
+      if (!p)
+        sendJson(res, 404, { code: 5, message: `account ${m.address} not found: key not found`, details: [] })
       else
         sendJson(res, 200, {
           account: {
@@ -250,7 +267,8 @@ export async function runSeed() {
     if (method === 'GET' && m) return sendError(res, 400, `only "latest" is supported, got ${m.epoch}`)
     m = matchPath('/v1/epochs/:epoch/participants', path)
     if (method === 'GET' && m) {
-      if (m.epoch !== 'current' && !/^\d+$/.test(m.epoch)) return sendError(res, 400, `invalid epoch: ${m.epoch}`)
+      if (m.epoch !== 'current' && !/^\d+$/.test(m.epoch))
+        return sendError(res, 400, `invalid epoch: ${m.epoch}`)
       return sendJson(res, 200, activeParticipantsBody())
     }
     if (path === '/v1/participants' && method === 'GET') {
@@ -263,10 +281,17 @@ export async function runSeed() {
       const pubKey = typeof b.pub_key === 'string' ? b.pub_key : ''
       const url2 = typeof b.url === 'string' ? b.url : ''
       const derived = addressFromPubkey(pubKey)
-      if (!derived) return sendError(res, 400, 'invalid pub_key: expected a base64 secp256k1 compressed public key (33 bytes)')
+      if (!derived)
+        return sendError(
+          res,
+          400,
+          'invalid pub_key: expected a base64 secp256k1 compressed public key (33 bytes)',
+        )
       const address = typeof b.address === 'string' && b.address !== '' ? b.address : derived
-      if (address !== derived) return sendError(res, 400, `address ${address} does not match pub_key (derives ${derived})`)
-      if (!/^https?:\/\/[^\s/]+/.test(url2)) return sendError(res, 400, `invalid url: ${JSON.stringify(url2)}`)
+      if (address !== derived)
+        return sendError(res, 400, `address ${address} does not match pub_key (derives ${derived})`)
+      if (!/^https?:\/\/[^\s/]+/.test(url2))
+        return sendError(res, 400, `invalid url: ${JSON.stringify(url2)}`)
       const existing = participants.get(address)
       if (existing) {
         existing.inference_url = url2
@@ -276,9 +301,18 @@ export async function runSeed() {
       } else {
         participants.set(
           address,
-          newParticipant({ address, url: url2, pubKey, validatorKey: b.validator_key || '', workerKey: b.worker_key || '' }),
+          newParticipant({
+            address,
+            url: url2,
+            pubKey,
+            validatorKey: b.validator_key || '',
+            workerKey: b.worker_key || '',
+          }),
         )
-        log(ROLE, `participant ${address} registered (url ${url2}) via MsgSubmitNewUnfundedParticipant (stand-in)`)
+        log(
+          ROLE,
+          `participant ${address} registered (url ${url2}) via MsgSubmitNewUnfundedParticipant (stand-in)`,
+        )
       }
       return sendJson(res, 200, {
         code: 0,
@@ -320,7 +354,10 @@ export async function runSeed() {
       return sendJson(res, 200, {
         jsonrpc: '2.0',
         id: -1,
-        result: { block_id: { hash: fakeHex(`block:${h}`).toUpperCase() }, block: { header: { chain_id: CHAIN_ID, height: String(h), time: blockTime(h) } } },
+        result: {
+          block_id: { hash: fakeHex(`block:${h}`).toUpperCase() },
+          block: { header: { chain_id: CHAIN_ID, height: String(h), time: blockTime(h) } },
+        },
       })
     }
     if (method === 'GET' && path.startsWith('/chain-api/')) {
@@ -335,10 +372,18 @@ export async function runSeed() {
       const body = parseJson(await readBody(req))
       if (!body.ok) return sendError(res, 400, `invalid request body: ${body.message}`)
       const { granter, grantee, expiration } = body.value || {}
-      if (typeof granter !== 'string' || !granter.startsWith('gonka1') || typeof grantee !== 'string' || !grantee.startsWith('gonka1')) {
+      if (
+        typeof granter !== 'string' ||
+        !granter.startsWith('gonka1') ||
+        typeof grantee !== 'string' ||
+        !grantee.startsWith('gonka1')
+      ) {
         return sendError(res, 400, 'granter and grantee must be gonka1… addresses')
       }
-      const exp = typeof expiration === 'string' ? expiration : new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString()
+      const exp =
+        typeof expiration === 'string'
+          ? expiration
+          : new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString()
       const key = `${granter}|${grantee}`
       const prev = grants.get(key)
       grants.set(key, {
