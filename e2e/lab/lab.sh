@@ -224,15 +224,16 @@ write_host_files() { # write_host_files HOST ADDR
   chmod 600 "$home/.ssh/authorized_keys"
   chown -R "$TEST_UID:$TEST_UID" "$home"
 
-  # Fake GPU tools go into this host's /usr/local/bin overlay only, so a no-GPU host stays honest.
+  # Fake GPU tools go into this host's /usr/local/bin overlay only, so a no-GPU host stays honest;
+  # both look for fixtures/ next to themselves.
   if [[ "$h" = ml* && -d "$STANDINS_DIR/nvidia" ]]; then
     local f
     for f in nvidia-smi nvidia-container-runtime-hook; do
       [[ ! -f "$STANDINS_DIR/nvidia/$f" ]] || install -m 755 "$STANDINS_DIR/nvidia/$f" "$D/ulb/upper/$f"
     done
     if [[ -d "$STANDINS_DIR/nvidia/fixtures" ]]; then
-      mkdir -p "$D/ulb/upper/nvidia-fixtures"
-      cp -a "$STANDINS_DIR/nvidia/fixtures/." "$D/ulb/upper/nvidia-fixtures/"
+      mkdir -p "$D/ulb/upper/fixtures"
+      cp -a "$STANDINS_DIR/nvidia/fixtures/." "$D/ulb/upper/fixtures/"
     fi
   fi
 
@@ -330,7 +331,7 @@ start_seed_server() {
     log "no $STANDINS_DIR/server.mjs yet: seed serves nothing"
     return 0
   }
-  ns_exec "$h" env STANDIN_ROLE=seed PORT=8000 STANDIN_PORTS=8000 HOST=0.0.0.0 \
+  ns_exec "$h" env STANDIN_ROLE=seed STANDIN_SEED_PORT=8000 \
     setsid "$NODE_BIN" "$STANDINS_DIR/server.mjs" </dev/null >>"$D/log/seed.log" 2>&1 &
   echo $! >"$D/pid/seed.pid"
   local i
