@@ -12,6 +12,7 @@ import { AppFailure, toAppError } from './errors'
 import type { CallContext, Handlers, ServiceEnvironment } from './handler-types'
 import { createAppHandlers } from './handlers/app'
 import { createProfileHandlers } from './handlers/profiles'
+import { createCheckHandlers } from './handlers/checks'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -57,6 +58,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
   const handlers: AllHandlers = {
     ...createAppHandlers({ env, settings }),
     ...createProfileHandlers({ profiles, settings }),
+    ...createCheckHandlers({ profiles }),
   }
 
   async function call(

@@ -3,6 +3,7 @@ import type { Result } from './result'
 import type { PushedEvent } from './progress'
 import { appOps } from './ops/app'
 import { profileOps } from './ops/profiles'
+import { checkOps } from './ops/checks'
 
 export { op, type OperationDef } from './op'
 
@@ -13,6 +14,7 @@ export { op, type OperationDef } from './op'
 export const contract = {
   ...appOps,
   ...profileOps,
+  ...checkOps,
 } as const
 
 /** The contract's type. */

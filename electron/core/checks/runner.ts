@@ -1,0 +1,208 @@
+import type {
+  CheckId,
+  CheckProgressData,
+  CheckResult,
+  CheckSettings,
+  CheckStatus,
+  HostRunSummary,
+  ModelRequirement,
+  PathResult,
+  RunChecksOutput,
+} from '../../shared/checks'
+import type { Profile, Server } from '../../shared/profile'
+import { AppFailure, throwIfAborted } from '../errors'
+import type { HostTarget, RemoteExecutor } from '../ssh/types'
+import { checksForRole } from './catalogue'
+import { runNetworkPhase, type NetworkHost } from './network'
+import { parseProbeOutput, probeArgs, probeScript } from './probe'
+import { evaluateHost, HOST_RULE_IDS, toResult, type ServerRef } from './rules'
+
+const DEFAULT_GPU_IMAGE = 'nvidia/cuda:12.6.0-base-ubuntu22.04'
+
+/** Everything one run needs. */
+export interface CheckRunOptions {
+  readonly profile: Profile
+  readonly executor: RemoteExecutor
+  readonly models: readonly ModelRequirement[]
+  readonly modelSource: RunChecksOutput['modelSource']
+  readonly checkIds?: readonly CheckId[]
+  readonly serverIds?: readonly string[]
+  readonly settings?: CheckSettings
+  readonly signal?: AbortSignal
+  /** Streams each piece of the run as it is known. */
+  readonly onProgress?: (data: CheckProgressData) => void
+  /** Counts remote commands per host (benchmark). */
+  readonly onExec?: (hostId: string) => void
+  /** Builds the SSH target of a server (defaults to the profile's fields). */
+  readonly targetOf?: (server: Server) => HostTarget
+}
+
+/** The SSH target of a profile server. */
+export function targetOfServer(server: Server): HostTarget {
+  return {
+    id: server.id,
+    host: server.address,
+    port: server.port,
+    user: server.user,
+    auth: server.auth,
+    ...(server.keyPath ? { keyPath: server.keyPath } : {}),
+  }
+}
+
+function refOf(server: Server): ServerRef {
+  return {
+    id: server.id,
+    name: server.name || server.address,
+    role: server.role,
+    user: server.user,
+    address: server.address,
+  }
+}
+
+function count(results: readonly CheckResult[]): Record<CheckStatus, number> {
+  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0 }
+  for (const r of results) counts[r.status] += 1
+  return counts
+}
+
+/**
+ * Runs the checks of a profile: one probe per host, all hosts at once, each host's results reported
+ * as soon as its probe answers; then the network checks between hosts and from this computer.
+ */
+export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunChecksOutput> {
+  const startedAt = new Date().toISOString()
+  const { profile, executor, signal } = options
+  const emit = options.onProgress ?? (() => undefined)
+  const targetOf = options.targetOf ?? targetOfServer
+  const wanted = options.checkIds ? new Set(options.checkIds) : undefined
+  const servers = profile.servers.filter((s) => !options.serverIds || options.serverIds.includes(s.id))
+  if (servers.length === 0) throw new AppFailure('INVALID_INPUT', 'The profile has no servers to check.')
+  const results: CheckResult[] = []
+  const byHost = new Map<string, CheckResult[]>()
+  const report = (result: CheckResult): void => {
+    results.push(result)
+    const list = byHost.get(result.serverId) ?? []
+    list.push(result)
+    byHost.set(result.serverId, list)
+    emit({ type: 'result', result })
+  }
+  const reachable = new Set<string>()
+  const errors = new Map<string, string>()
+
+  await Promise.all(
+    servers.map(async (server) => {
+      const ref = refOf(server)
+      const ids = checksForRole(server.role).filter((id) => !wanted || wanted.has(id))
+      emit({ type: 'host-start', serverId: server.id, checkIds: ids })
+      const hostIds = ids.filter((id) => HOST_RULE_IDS.includes(id))
+      const needsProbe = hostIds.length > 0 || ids.includes('ssh.connect') || !wanted
+      if (!needsProbe) {
+        reachable.add(server.id)
+        return
+      }
+      try {
+        throwIfAborted(signal)
+        options.onExec?.(server.id)
+        const r = await executor.exec(
+          targetOf(server),
+          probeArgs(server.role, {
+            ...(options.settings?.deployDir ? { deployDir: options.settings.deployDir } : {}),
+            ...(options.settings?.hfHome ? { hfHome: options.settings.hfHome } : {}),
+            gpuTestImage: options.settings?.gpuTestImage ?? DEFAULT_GPU_IMAGE,
+          }),
+          { stdin: probeScript('probe.sh'), timeoutMs: 120_000, ...(signal ? { signal } : {}) },
+        )
+        let probe
+        try {
+          probe = parseProbeOutput(r.stdout)
+        } catch (error) {
+          const why =
+            `${error instanceof Error ? error.message : String(error)} ${r.stderr.trim().slice(0, 200)}`.trim()
+          report(
+            toResult('ssh.connect', ref, {
+              status: 'fail',
+              msg: 'probeFailed',
+              values: { error: why },
+              fix: { variant: 'connect' },
+            }),
+          )
+          errors.set(server.id, why)
+          return
+        }
+        reachable.add(server.id)
+        if (!wanted || wanted.has('ssh.connect'))
+          report(toResult('ssh.connect', ref, { status: 'pass', msg: 'ok' }))
+        for (const result of evaluateHost(
+          probe,
+          {
+            server: ref,
+            models: options.models,
+            gpuTestImage: options.settings?.gpuTestImage ?? DEFAULT_GPU_IMAGE,
+          },
+          hostIds,
+        )) {
+          report(result)
+        }
+      } catch (error) {
+        if (error instanceof AppFailure && error.code === 'CANCELLED') throw error
+        if (signal?.aborted) throw new AppFailure('CANCELLED', 'The operation was cancelled.')
+        const message = error instanceof Error ? error.message : String(error)
+        errors.set(server.id, message)
+        report(
+          toResult('ssh.connect', ref, {
+            status: 'fail',
+            msg: 'failed',
+            values: { error: message },
+            fix: { variant: 'connect' },
+          }),
+        )
+      }
+    }),
+  )
+
+  // Network checks need both ends reachable; unreachable hosts were reported above.
+  const netHosts: NetworkHost[] = servers
+    .filter((s) => reachable.has(s.id))
+    .map((s) => ({ server: refOf(s), target: targetOf(s) }))
+  const netIds = new Set<CheckId>(
+    (['net.callback', 'net.inference', 'net.poc', 'outside.public', 'outside.private'] as const).filter(
+      (id) => !wanted || wanted.has(id),
+    ),
+  )
+  let paths: PathResult[] = []
+  if (netIds.size > 0 && netHosts.length > 0) {
+    throwIfAborted(signal)
+    const phase = await runNetworkPhase({
+      executor,
+      hosts: netHosts,
+      checkIds: netIds,
+      skipOutside: options.settings?.skipOutside ?? false,
+      ...(signal ? { signal } : {}),
+      onResult: report,
+      ...(options.onExec ? { onExec: options.onExec } : {}),
+    })
+    paths = phase.paths
+    emit({ type: 'paths', paths })
+  }
+
+  const hosts: HostRunSummary[] = servers.map((s) => {
+    const summary: HostRunSummary = {
+      serverId: s.id,
+      serverName: s.name || s.address,
+      role: s.role,
+      counts: count(byHost.get(s.id) ?? []),
+      ...(errors.has(s.id) ? { error: errors.get(s.id) } : {}),
+    }
+    emit({ type: 'host-done', summary })
+    return summary
+  })
+  return {
+    results,
+    hosts,
+    paths,
+    failed: results.some((r) => r.status === 'fail'),
+    modelSource: options.modelSource,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  }
+}

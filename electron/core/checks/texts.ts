@@ -1,0 +1,41 @@
+import en from './locales/en.json'
+import zhCN from './locales/zh-CN.json'
+
+/** Locales the check texts exist in (the renderer merges these files into its own i18n resources). */
+export const CHECK_TEXT_LOCALES = { en, 'zh-CN': zhCN } as const
+/** One of the locales in {@link CHECK_TEXT_LOCALES}. */
+export type CheckTextLocale = keyof typeof CHECK_TEXT_LOCALES
+
+/** The string at a dotted key (`checks.docker.engine.title`), or undefined. */
+export function lookupText(locale: CheckTextLocale, key: string): string | undefined {
+  let node: unknown = CHECK_TEXT_LOCALES[locale]
+  for (const part of key.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as Record<string, unknown>)[part]
+  }
+  return typeof node === 'string' ? node : undefined
+}
+
+/** Renders a message with i18next-style `{{name}}` placeholders; a missing key renders as the key. */
+export function renderText(
+  locale: CheckTextLocale,
+  key: string,
+  values: Readonly<Record<string, string | number>> = {},
+): string {
+  const template = lookupText(locale, key) ?? key
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) =>
+    name in values ? String(values[name]) : whole,
+  )
+}
+
+/** Every leaf key of a locale's texts, dotted (for the locale completeness test). */
+export function allTextKeys(locale: CheckTextLocale): string[] {
+  const out: string[] = []
+  const walk = (node: unknown, prefix: string): void => {
+    if (typeof node === 'string') out.push(prefix)
+    else if (node && typeof node === 'object')
+      for (const [k, v] of Object.entries(node)) walk(v, prefix ? `${prefix}.${k}` : k)
+  }
+  walk(CHECK_TEXT_LOCALES[locale], '')
+  return out.sort()
+}

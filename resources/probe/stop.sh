@@ -1,0 +1,12 @@
+# Gonka Host Wizard: stops the temporary listeners of listen.sh. Usage: sh -s -- TOKEN
+TOKEN=$1
+case $TOKEN in *[!A-Za-z0-9_-]*|'') exit 2 ;; esac
+FLAG=/tmp/ghw-listen-$TOKEN
+rm -f "$FLAG"
+if [ -f "$FLAG.pids" ]; then
+  # The listeners notice the missing flag within 0.2 s; the kill is for a stuck one.
+  sleep 0.3 2>/dev/null || sleep 1
+  while read -r pid; do kill "$pid" 2>/dev/null; done <"$FLAG.pids"
+  rm -f "$FLAG.pids"
+fi
+echo '{"stopped":true}'
