@@ -12,6 +12,7 @@ import { AppFailure, toAppError } from './errors'
 import type { CallContext, Handlers, ServiceEnvironment } from './handler-types'
 import { createAppHandlers } from './handlers/app'
 import { createProfileHandlers } from './handlers/profiles'
+import { createSshFeature } from './handlers/ssh'
 import { createCheckHandlers } from './handlers/checks'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
@@ -54,10 +55,13 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
 
   const settings = new SettingsStore(env.dataDir)
   const profiles = new ProfileStore(env.dataDir, log)
+  const ssh = createSshFeature({ env, log, loadProfile: (id) => profiles.load(id) })
+  disposers.push(() => ssh.dispose())
 
   const handlers: AllHandlers = {
     ...createAppHandlers({ env, settings }),
     ...createProfileHandlers({ profiles, settings }),
+    ...ssh.handlers,
     ...createCheckHandlers({ profiles }),
   }
 

@@ -3,6 +3,7 @@ import type { Result } from './result'
 import type { PushedEvent } from './progress'
 import { appOps } from './ops/app'
 import { profileOps } from './ops/profiles'
+import { sshOps } from './ops/ssh'
 import { checkOps } from './ops/checks'
 
 export { op, type OperationDef } from './op'
@@ -14,6 +15,7 @@ export { op, type OperationDef } from './op'
 export const contract = {
   ...appOps,
   ...profileOps,
+  ...sshOps,
   ...checkOps,
 } as const
 
