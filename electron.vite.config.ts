@@ -7,7 +7,13 @@ export default defineConfig({
     build: { outDir: 'out/main', lib: { entry: resolve(__dirname, 'electron/main/index.ts') } },
   },
   preload: {
-    build: { outDir: 'out/preload', lib: { entry: resolve(__dirname, 'electron/preload/index.ts') } },
+    // A sandboxed preload can require only 'electron': bundle everything else (zod, the contract) in.
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      lib: { entry: resolve(__dirname, 'electron/preload/index.ts') },
+      rollupOptions: { external: ['electron'] },
+    },
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),

@@ -37,7 +37,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mjs', '*.config.ts', '*.config.mts', 'e2e/tools/*.mjs'] },
+        projectService: { allowDefaultProject: ['*.mjs', 'e2e/tools/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

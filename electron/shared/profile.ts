@@ -200,12 +200,15 @@ export function validateTopology(
   return undefined
 }
 
-/** Validates a whole profile: per-server field errors (by server id) and the topology problem. */
-export function validateProfile(profile: Pick<Profile, 'name' | 'topology' | 'servers'>): {
+/** What {@link validateProfile} found: per-server field errors (by server id), topology and name problems. */
+export interface ProfileCheck {
   readonly servers: Readonly<Record<string, ServerFieldErrors>>
   readonly topology?: ValidationKey
   readonly name?: ValidationKey
-} {
+}
+
+/** Validates a whole profile: per-server field errors (by server id) and the topology problem. */
+export function validateProfile(profile: Pick<Profile, 'name' | 'topology' | 'servers'>): ProfileCheck {
   const servers: Record<string, ServerFieldErrors> = {}
   for (const s of profile.servers) {
     const e = validateServer(s, profile.servers)
@@ -217,6 +220,6 @@ export function validateProfile(profile: Pick<Profile, 'name' | 'topology' | 'se
 }
 
 /** True when {@link validateProfile} found nothing. */
-export function isProfileValid(result: ReturnType<typeof validateProfile>): boolean {
+export function isProfileValid(result: ProfileCheck): boolean {
   return Object.keys(result.servers).length === 0 && !result.topology && !result.name
 }

@@ -8,7 +8,9 @@ import type { SettingsStore } from '../storage/settings-store'
 export function createProfileHandlers(deps: {
   profiles: ProfileStore
   settings: SettingsStore
-}): Handlers<'listProfiles' | 'loadProfile' | 'saveProfile' | 'deleteProfile' | 'validateServer'> {
+}): Handlers<
+  'listProfiles' | 'loadProfile' | 'saveProfile' | 'deleteProfile' | 'checkProfile' | 'validateServer'
+> {
   const { profiles, settings } = deps
   return {
     async listProfiles() {
@@ -44,6 +46,7 @@ export function createProfileHandlers(deps: {
       if (lastProfileId === id) await settings.update({ lastProfileId: undefined })
       return { deleted }
     },
+    checkProfile: ({ profile }) => Promise.resolve(validateProfile(profile)),
     validateServer: ({ server, others }) => Promise.resolve(validateServer(server, others)),
   }
 }

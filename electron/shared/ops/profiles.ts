@@ -8,6 +8,7 @@ import {
   type ProfileProblem,
   type ProfileSummary,
   type ServerFieldErrors,
+  type ProfileCheck,
 } from '../profile'
 
 /** A server as the form edits it (port still free text). */
@@ -33,6 +34,7 @@ export const profileOps = {
   loadProfile: op<Profile>()(z.object({ id: profileId }).strict()),
   saveProfile: op<Profile>()(z.object({ profile: profileSchema }).strict()),
   deleteProfile: op<{ deleted: boolean }>()(z.object({ id: profileId }).strict()),
+  checkProfile: op<ProfileCheck>()(z.object({ profile: profileSchema }).strict()),
   validateServer: op<ServerFieldErrors>()(
     z.object({ server: serverDraftSchema, others: z.array(serverDraftSchema).max(64) }).strict(),
   ),

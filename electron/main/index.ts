@@ -1,0 +1,120 @@
+import { app, BrowserWindow, Menu, session, shell, type IpcMainInvokeEvent } from 'electron'
+import { createService, type AppService } from '../core/service'
+import { registerIpc } from './ipc'
+import { buildMenu } from './menu'
+import { preloadScript, rendererIndex, USER_DATA_ENV } from './paths'
+import { isAppUrl } from './security'
+
+// Tests and portable installs point the app at their own data folder; must happen before 'ready'.
+const userDataOverride = process.env[USER_DATA_ENV]
+if (userDataOverride) app.setPath('userData', userDataOverride)
+
+const devServerUrl = process.env.ELECTRON_RENDERER_URL
+const rendererFile = rendererIndex(__dirname)
+let mainWindow: BrowserWindow | undefined
+let service: AppService | undefined
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Gonka Host Wizard',
+    webPreferences: {
+      preload: preloadScript(__dirname),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      spellcheck: false,
+    },
+  })
+  window.once('ready-to-show', () => window.show())
+  // Navigation away from our renderer and new windows are refused; http(s) links open in the browser.
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, rendererFile, devServerUrl)) event.preventDefault()
+  })
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\//.test(url)) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  if (devServerUrl) void window.loadURL(devServerUrl)
+  else void window.loadFile(rendererFile)
+  return window
+}
+
+function isTrusted(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame
+  return (
+    mainWindow !== undefined &&
+    event.sender === mainWindow.webContents &&
+    frame !== null &&
+    frame === event.sender.mainFrame &&
+    isAppUrl(frame.url, rendererFile, devServerUrl)
+  )
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore()
+      mainWindow.focus()
+    }
+  })
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault())
+  })
+
+  void app.whenReady().then(() => {
+    // No web permission (camera, notifications, geolocation, ...) is ever needed.
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+    session.defaultSession.setPermissionCheckHandler(() => false)
+
+    service = createService({
+      dataDir: app.getPath('userData'),
+      appName: app.getName(),
+      appVersion: app.getVersion(),
+      platform: process.platform,
+      runtime: 'electron',
+      homeDir: app.getPath('home'),
+    })
+    const dataDir = app.getPath('userData')
+    const applyMenu = async (): Promise<void> => {
+      const settings = await service?.invoke('getSettings', {})
+      Menu.setApplicationMenu(buildMenu(dataDir, settings?.ok ? settings.value.language : 'en'))
+    }
+    registerIpc(
+      service,
+      isTrusted,
+      () => mainWindow?.webContents,
+      (op) => {
+        if (op === 'setLanguage') void applyMenu()
+      },
+    )
+    void applyMenu()
+    mainWindow = createWindow()
+    mainWindow.on('closed', () => {
+      mainWindow = undefined
+    })
+
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()
+    })
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+
+  app.on('before-quit', () => {
+    void service?.dispose()
+  })
+}

@@ -1,0 +1,33 @@
+import { useTranslation } from 'react-i18next'
+import { ErrorBanner } from './components/ErrorBanner'
+import { Header } from './components/Header'
+import { ProblemBanner } from './components/ProblemBanner'
+import { StepRail } from './components/StepRail'
+import { TopologyStep } from './steps/topology/TopologyStep'
+import { useStore } from './store'
+
+/** The wizard shell: header, step rail, the open step. */
+export function App() {
+  const { t } = useTranslation()
+  const ready = useStore((s) => s.ready)
+  const currentStep = useStore((s) => s.currentStep)
+  return (
+    <div className="shell">
+      <Header />
+      <div className="body">
+        <StepRail />
+        <main className="content" aria-busy={!ready}>
+          <ProblemBanner />
+          <ErrorBanner />
+          {!ready ? (
+            <p className="muted" role="status">
+              {t('app.loading')}
+            </p>
+          ) : currentStep === 'topology' ? (
+            <TopologyStep />
+          ) : null}
+        </main>
+      </div>
+    </div>
+  )
+}

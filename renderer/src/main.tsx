@@ -1,0 +1,17 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './App'
+import { initI18n } from './i18n'
+import { useStore } from './store'
+import './styles.css'
+
+initI18n()
+const root = document.getElementById('root')
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  )
+  void useStore.getState().appStarted()
+}

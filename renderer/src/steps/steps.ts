@@ -1,0 +1,18 @@
+/** The nine wizard steps, in order. `available` steps can be opened; the others say what they will do. */
+export const STEPS = [
+  { id: 'topology', available: true },
+  { id: 'prerequisites', available: false },
+  { id: 'keys', available: false },
+  { id: 'configuration', available: false },
+  { id: 'network', available: false },
+  { id: 'launch', available: false },
+  { id: 'mlNodes', available: false },
+  { id: 'status', available: false },
+  { id: 'export', available: false },
+] as const
+
+/** One of the step ids. */
+export type StepId = (typeof STEPS)[number]['id']
+
+/** What the rail shows for a step. */
+export type StepStatus = 'notStarted' | 'running' | 'attention' | 'done' | 'unavailable'
