@@ -1,6 +1,8 @@
 import type { CliCommand } from '../io'
 import { connectCommand } from './connect'
 import { versionCommand } from './version'
+import { profileCommand } from './profile'
+import { checkCommand } from './check'
 
 /** Every CLI command, in help order. Each feature adds its command file here. */
-export const commands: readonly CliCommand[] = [versionCommand, connectCommand]
+export const commands: readonly CliCommand[] = [versionCommand, connectCommand, profileCommand, checkCommand]
