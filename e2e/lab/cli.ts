@@ -85,4 +85,12 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main()
+main().then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    console.error(error)
+    process.exitCode = 1
+  },
+)

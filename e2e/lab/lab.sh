@@ -2,7 +2,7 @@
 # The lab: real test hosts (OpenSSH, dockerd, compose v2, iptables/ufw) in network namespaces.
 #
 #   lab.sh up     PREFIX OUT   [env HOSTS=net,ml1,ml2,seed SUDO_MODE=nopasswd|password|none
-#                                   CACHE_DIR=… IMAGES=1|0]
+#                                   CACHE_DIR=… IMAGES=1|0 (0: only lab/busybox:1)]
 #   lab.sh down   PREFIX OUT   (also cleans a half-finished start; exits 1 with LEFT: lines)
 #   lab.sh status
 #   lab.sh start-sshd|start-dockerd PREFIX OUT HOST   (used by faults to restart a daemon)
@@ -113,6 +113,12 @@ ensure_image_tars() {
     tar -C "$r" -cf "$d/busybox.tar.tmp" . && mv "$d/busybox.tar.tmp" "$d/busybox.tar"
     rm -rf "$r"
   fi
+  BUSYBOX_TAR="$d/busybox.tar"
+  if [[ "${IMAGES:-1}" = 0 ]]; then
+    flock -u 7
+    exec 7>&-
+    return 0
+  fi
   h="$(standins_hash)"
   if [[ ! -f "$d/node-$h.tar" ]]; then
     log "building the stand-in image rootfs ($h)"
@@ -133,12 +139,12 @@ ensure_image_tars() {
   exec 7>&-
   NODE_TAR="$d/node-$h.tar"
   NODE_BASE_TAG="lab/standin-node:$h"
-  BUSYBOX_TAR="$d/busybox.tar"
 }
 
 import_images() { # import_images HOST
   local h=$1 tags roles cid i tag role
   ns_exec "$h" docker import "$BUSYBOX_TAR" lab/busybox:1 >/dev/null
+  [[ "${IMAGES:-1}" != 0 ]] || return 0
   mapfile -t tags < <(images_json | jq -r --arg h "$h" '.[] | select((.hosts // []) | index($h)) | .tag')
   mapfile -t roles < <(images_json | jq -r --arg h "$h" '.[] | select((.hosts // []) | index($h)) | .role')
   [[ ${#tags[@]} -gt 0 ]] || return 0
@@ -369,7 +375,7 @@ host_up() { # host_up HOST INDEX
     start_seed_server "$h"
   else
     start_dockerd "$h"
-    [[ "${IMAGES:-1}" = 0 ]] || import_images "$h"
+    import_images "$h"
   fi
   [[ "$h" != ml* ]] || gpu=true
   local role=generic
@@ -469,7 +475,7 @@ EOF
 
   ensure_compose &
   local cpid=$!
-  if [[ "${IMAGES:-1}" != 0 ]]; then ensure_image_tars; fi
+  ensure_image_tars
   make_gonka_repo
   wait "$cpid" || die "could not fetch Docker Compose v2"
 
@@ -512,16 +518,14 @@ ns_inode() { stat -L -c %i "$1" 2>/dev/null || true; }
 
 # Prints the PIDs in any of the given net/mnt namespace inodes or in the lab's cgroups.
 pids_of() { # pids_of "NETINODES" "MNTINODES"
-  local nets=" $1 " mnts=" $2 " p n m
-  for p in /proc/[0-9]*; do
-    n="$(readlink "$p/ns/net" 2>/dev/null)" || continue
-    m="$(readlink "$p/ns/mnt" 2>/dev/null)" || continue
-    n="${n#net:[}"
-    n="${n%]}"
-    m="${m#mnt:[}"
-    m="${m%]}"
-    if [[ "$nets" = *" $n "* || "$mnts" = *" $m "* ]]; then echo "${p#/proc/}"; fi
-  done
+  # One find over /proc instead of a readlink per process: down scans often and must stay fast.
+  find /proc/[0-9]*/ns -maxdepth 1 \( -name net -o -name mnt \) -printf '%h %l\n' 2>/dev/null |
+    awk -v nets="$1" -v mnts="$2" '
+      BEGIN {
+        n = split(nets, a, " "); for (i = 1; i <= n; i++) want["net:[" a[i] "]"] = 1
+        m = split(mnts, b, " "); for (i = 1; i <= m; i++) want["mnt:[" b[i] "]"] = 1
+      }
+      ($2 in want) { split($1, p, "/"); print p[3] }' || true
   local c
   for c in /sys/fs/cgroup/*/lab-"$PREFIX"-*; do
     [[ -d "$c" ]] || continue
@@ -558,20 +562,15 @@ cmd_down() {
   sw="$(ns_inode "/run/netns/$PREFIX-sw")"
   [[ -z "$sw" || "$sw" = "$self_net" ]] || nets="$nets $sw"
 
-  # Polite first (dockerd stops its containers, sshd closes sessions), then KILL what remains.
-  local pids i
-  mapfile -t pids < <(pids_of "$nets" "$mnts" | sort -un | grep -vx "$$" || true)
-  [[ ${#pids[@]} = 0 ]] || kill -TERM "${pids[@]}" 2>/dev/null || true
-  for i in $(seq 1 30); do
-    mapfile -t pids < <(pids_of "$nets" "$mnts" | sort -un | grep -vx "$$" || true)
-    [[ ${#pids[@]} -gt 0 ]] || break
-    sleep 0.1
-  done
-  for i in $(seq 1 20); do
+  # The hosts are disposable: nothing in them needs a clean shutdown, and a polite dockerd stop
+  # costs seconds per container. KILL everything in the lab's namespaces and cgroups at once.
+  local pids deadline=$((SECONDS + 8))
+  while :; do
     mapfile -t pids < <(pids_of "$nets" "$mnts" | sort -un | grep -vx "$$" || true)
     [[ ${#pids[@]} -gt 0 ]] || break
     kill -KILL "${pids[@]}" 2>/dev/null || true
-    sleep 0.1
+    [[ $SECONDS -lt $deadline ]] || break
+    sleep 0.05
   done
 
   local m
@@ -587,8 +586,8 @@ cmd_down() {
   [[ "${KEEP_OUT:-0}" = 1 ]] || rm -rf "$OUT"
 
   # Verify. Deleting a netns removes its veths asynchronously, so links get a short grace period.
-  local left=()
-  for i in $(seq 1 30); do
+  local left=() i
+  for i in $(seq 1 40); do
     left=()
     while read -r n; do [[ -z "$n" ]] || left+=("LEFT: netns $n"); done < <(ip netns list | awk '{print $1}' | grep -E "^$PREFIX-[a-z][a-z0-9]*$" || true)
     ! ip link show "$PREFIX-gw" >/dev/null 2>&1 || left+=("LEFT: link $PREFIX-gw")
