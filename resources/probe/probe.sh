@@ -166,7 +166,8 @@ if [ "$ROLE" = ml ] || [ "$ROLE" = combined ]; then
   HF_AT=$(existing_dir "$HF_DIR")
   text hf_path 0 "$HF_DIR"
   if [ -d "$HF_DIR" ]; then
-    if : >"$HF_DIR/.ghw-write-test.$$" 2>/dev/null; then
+    # In a subshell: a failed redirection on the special builtin ':' would end dash itself.
+    if (: >"$HF_DIR/.ghw-write-test.$$") 2>/dev/null; then
       rm -f "$HF_DIR/.ghw-write-test.$$"
       text hf_write 0 "exists writable"
     else

@@ -1,0 +1,227 @@
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import {
+  blockPort,
+  enableUfw,
+  labHost,
+  lowMemory,
+  publishPrivatePort,
+  removeComposePlugin,
+  rootExec,
+  smallDisk,
+  stopDocker,
+  type Lab,
+  type Undo,
+} from '../lab'
+import { describeLab } from '../lab/require-lab'
+import type { CheckId, CheckResult } from '../../electron/shared/checks'
+import type { Profile, Server } from '../../electron/shared/profile'
+import { SshPool } from '../../electron/core/ssh/pool'
+import { HostKeyTrust } from '../../electron/core/ssh/trust'
+import { runChecksOnProfile } from '../../electron/core/checks/runner'
+
+const noSecrets = {
+  password: () => Promise.resolve(undefined),
+  passphrase: () => Promise.resolve(undefined),
+  keyboardInteractive: () => Promise.resolve(undefined),
+}
+
+/** A split profile over lab hosts: `net` as the network node, the rest as ML nodes. */
+function labProfile(lab: Lab, ml: readonly string[]): Profile {
+  const server = (name: string, role: Server['role']): Server => {
+    const h = labHost(lab, name)
+    return {
+      id: name,
+      name,
+      address: h.address,
+      port: h.port,
+      user: h.user,
+      auth: 'key',
+      keyPath: h.privateKeyPath,
+      role,
+    }
+  }
+  const now = new Date().toISOString()
+  return {
+    schemaVersion: 1,
+    id: 'lab',
+    name: 'lab',
+    topology: 'split',
+    servers: [server('net', 'network'), ...ml.map((n) => server(n, 'ml'))],
+    createdAt: now,
+    updatedAt: now,
+  }
+}
+
+describeLab('prerequisite and network checks on the lab', (lab) => {
+  let pool: SshPool
+  beforeAll(() => {
+    pool = new SshPool({ trust: new HostKeyTrust(undefined, [lab().knownHostsPath]), secrets: noSecrets })
+  })
+  afterAll(() => pool.dispose())
+
+  const run = async (ml: readonly string[], checkIds?: readonly CheckId[]) => {
+    const out = await runChecksOnProfile({
+      profile: labProfile(lab(), ml),
+      executor: pool,
+      models: [{ id: 'test/one-h100', vramGb: 80 }],
+      modelSource: 'input',
+      ...(checkIds ? { checkIds } : {}),
+    })
+    return (host: string, id: CheckId): CheckResult => {
+      const r = out.results.find((x) => x.serverId === host && x.checkId === id)
+      if (!r)
+        throw new Error(
+          `no ${id} result for ${host}: ${JSON.stringify(out.results.map((x) => `${x.serverId}:${x.checkId}`))}`,
+        )
+      return r
+    }
+  }
+  const withFault = async (inject: () => Promise<Undo>, body: () => Promise<void>): Promise<void> => {
+    const undo = await inject()
+    try {
+      await body()
+    } finally {
+      await undo()
+    }
+  }
+
+  it('a clean lab passes Docker, Compose v2, access, GPU and the paths between hosts', async () => {
+    const get = await run(['ml1'])
+    for (const host of ['net', 'ml1']) {
+      for (const id of [
+        'ssh.connect',
+        'docker.engine',
+        'docker.access',
+        'docker.compose',
+        'tools.git',
+        'ports.free',
+      ] as const) {
+        expect(get(host, id).status, `${host} ${id}: ${get(host, id).message}`).toBe('pass')
+      }
+    }
+    for (const id of ['gpu.driver', 'net.callback', 'net.inference', 'net.poc'] as const) {
+      expect(get('ml1', id).status, `${id}: ${get('ml1', id).message}`).toBe('pass')
+    }
+  })
+
+  it('9100 on net blocked from ml1 fails net.callback on ml1 with the allow rule as fix', async () => {
+    await withFault(
+      () => blockPort(lab(), 'net', { port: 9100, from: ['ml1'] }),
+      async () => {
+        const get = await run(['ml1'], ['net.callback', 'net.inference'])
+        expect(get('ml1', 'net.callback')).toMatchObject({
+          status: 'fail',
+          messageKey: 'checks.net.callback.msg.blocked',
+        })
+        expect(get('ml1', 'net.callback').fix?.command).toContain(
+          `allow from ${labHost(lab(), 'ml1').address} to any port 9100`,
+        )
+        expect(get('ml1', 'net.inference').status).toBe('pass')
+      },
+    )
+  })
+
+  it('compose v2 removed fails docker.compose with the plugin install fix', async () => {
+    await withFault(
+      () => removeComposePlugin(lab(), 'ml1'),
+      async () => {
+        const r = (await run(['ml1'], ['docker.compose']))('ml1', 'docker.compose')
+        expect(r.status).toBe('fail')
+        expect(r.fix?.command).toContain('docker-compose-plugin')
+      },
+    )
+  })
+
+  it('dockerd stopped fails docker.engine with the start fix', async () => {
+    await withFault(
+      () => stopDocker(lab(), 'ml1'),
+      async () => {
+        const r = (await run(['ml1'], ['docker.engine']))('ml1', 'docker.engine')
+        expect(r).toMatchObject({ status: 'fail', messageKey: 'checks.docker.engine.msg.notRunning' })
+      },
+    )
+  })
+
+  it('a small disk under the deployment folder fails disk.free', async () => {
+    const home = `/home/${labHost(lab(), 'net').user}/gonka`
+    await withFault(
+      () => smallDisk(lab(), 'net', home, 64),
+      async () => {
+        const r = (await run(['ml1'], ['disk.free']))('net', 'disk.free')
+        expect(r).toMatchObject({ status: 'fail', messageKey: 'checks.disk.free.msg.tooLow' })
+      },
+    )
+  })
+
+  it('low memory fails memory.total on the network node', async () => {
+    await withFault(
+      () => lowMemory(lab(), 'net', 8000),
+      async () => {
+        const r = (await run(['ml1'], ['memory.total']))('net', 'memory.total')
+        expect(r).toMatchObject({ status: 'fail', messageKey: 'checks.memory.total.msg.tooLow' })
+      },
+    )
+  })
+
+  it('8080 published on 0.0.0.0 with ufw active is flagged as bypassing ufw', async () => {
+    const undoPublish = await publishPrivatePort(lab(), 'ml1', 8080)
+    try {
+      await withFault(
+        () => enableUfw(lab(), 'ml1', [['deny', '8080/tcp']]),
+        async () => {
+          const r = (await run(['ml1'], ['firewall.docker-bypass']))('ml1', 'firewall.docker-bypass')
+          expect(r).toMatchObject({
+            status: 'warn',
+            messageKey: 'checks.firewall.docker-bypass.msg.bypassUfw',
+          })
+          expect(r.fix?.command).toContain('DOCKER-USER -p tcp --dport 8080')
+        },
+      )
+    } finally {
+      await undoPublish()
+    }
+  })
+
+  it('an ML host without nvidia-smi fails gpu.driver with the driver install fix', async () => {
+    const noGpu = lab().hosts.find((h) => !h.fakeGpu && h.name !== 'net')
+    if (!noGpu) throw new Error('the lab has no host without a fake GPU')
+    const r = (await run([noGpu.name], ['gpu.driver']))(noGpu.name, 'gpu.driver')
+    expect(r).toMatchObject({ status: 'fail', messageKey: 'checks.gpu.driver.msg.missing' })
+    expect(r.fix?.command).toContain('ubuntu-drivers')
+  })
+
+  it('a user without the docker group is told how to get access (sudo, or usermod when there is no sudo)', async () => {
+    const host = labHost(lab(), 'ml1')
+    await withFault(
+      async () => {
+        // /etc/group is a bind mount inside the host: rewrite it in place (gpasswd renames and fails).
+        await rootExec(
+          host,
+          [
+            'sh',
+            '-c',
+            'cp /etc/group /tmp/group.lab-orig && sed "s/^\\(docker:[^:]*:[^:]*:\\).*/\\1/" /etc/group > /tmp/group.lab-new && cat /tmp/group.lab-new > /etc/group',
+          ],
+          { check: true },
+        )
+        return async () => {
+          await rootExec(host, ['sh', '-c', 'cat /tmp/group.lab-orig > /etc/group'], { check: true })
+        }
+      },
+      async () => {
+        await pool.dispose() // group membership is read at login: a new connection sees the change
+        pool = new SshPool({ trust: new HostKeyTrust(undefined, [lab().knownHostsPath]), secrets: noSecrets })
+        const r = (await run(['ml1'], ['docker.access']))('ml1', 'docker.access')
+        if (lab().sudoMode === 'nopasswd')
+          expect(r).toMatchObject({ status: 'pass', messageKey: 'checks.docker.access.msg.sudo' })
+        else
+          expect(r).toMatchObject({
+            status: 'fail',
+            fix: { command: `sudo usermod -aG docker ${host.user}` },
+          })
+      },
+    )
+    await pool.dispose()
+    pool = new SshPool({ trust: new HostKeyTrust(undefined, [lab().knownHostsPath]), secrets: noSecrets })
+  })
+})
