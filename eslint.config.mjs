@@ -3,6 +3,41 @@ import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 
+// Every user-visible string goes through i18n: flag letters written straight into JSX text or into
+// the attributes people read (labels, titles, placeholders).
+const VISIBLE_ATTRIBUTES = new Set(['aria-label', 'title', 'placeholder', 'alt', 'label', 'aria-description'])
+const hasLetters = (text) => /\p{L}/u.test(text)
+export const i18nPlugin = {
+  rules: {
+    'no-literal-ui-text': {
+      meta: {
+        type: 'problem',
+        messages: { literal: 'User-visible text "{{text}}" must come from i18n (t(...)).' },
+      },
+      create(context) {
+        return {
+          JSXText(node) {
+            if (hasLetters(node.value))
+              context.report({ node, messageId: 'literal', data: { text: node.value.trim().slice(0, 40) } })
+          },
+          JSXAttribute(node) {
+            const name = typeof node.name.name === 'string' ? node.name.name : ''
+            if (!VISIBLE_ATTRIBUTES.has(name) || !node.value) return
+            const value =
+              node.value.type === 'Literal'
+                ? node.value.value
+                : node.value.type === 'JSXExpressionContainer' && node.value.expression.type === 'Literal'
+                  ? node.value.expression.value
+                  : undefined
+            if (typeof value === 'string' && hasLetters(value))
+              context.report({ node, messageId: 'literal', data: { text: value.slice(0, 40) } })
+          },
+        }
+      },
+    },
+  },
+}
+
 const nodeBuiltins = [
   'node:*',
   'fs',
@@ -59,6 +94,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     ...reactHooks.configs.flat['recommended-latest'],
   },
+  {
+    files: ['renderer/**/*.tsx'],
+    plugins: { ghw: i18nPlugin },
+    rules: { 'ghw/no-literal-ui-text': 'error' },
+  },
   // Layer rules (ARCHITECTURE.md): they hold because lint enforces them.
   {
     files: ['electron/shared/**/*.ts'],
@@ -102,6 +142,7 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/**/*.test.{ts,tsx}'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

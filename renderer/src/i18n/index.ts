@@ -1,8 +1,6 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import type { Language } from '../../../electron/shared/settings'
-import en from './locales/en.json'
-import zhCN from './locales/zh-CN.json'
 
 /** Every language the UI ships, with its own name (shown in the switcher as is, never translated). */
 export const UI_LANGUAGES = [
@@ -10,8 +8,31 @@ export const UI_LANGUAGES = [
   { code: 'zh-CN', label: '简体中文' },
 ] as const satisfies readonly { code: Language; label: string }[]
 
-/** The locale resources, by language code. */
-export const resources = { en: { translation: en }, 'zh-CN': { translation: zhCN } } as const
+type Tree = { [key: string]: string | Tree }
+
+// One file per feature and language (locales/<lang>/<feature>.json), so features never edit the same
+// file; they are merged into one translation tree per language.
+const files = import.meta.glob<Tree>('./locales/*/*.json', { eager: true, import: 'default' })
+
+function merge(into: Tree, from: Tree): Tree {
+  for (const [key, value] of Object.entries(from)) {
+    const existing = into[key]
+    into[key] =
+      typeof value === 'object' && typeof existing === 'object' ? merge({ ...existing }, value) : value
+  }
+  return into
+}
+
+/** The merged translation tree of each language. */
+export const resources: Record<Language, { translation: Tree }> = {
+  en: { translation: {} },
+  'zh-CN': { translation: {} },
+}
+for (const [path, tree] of Object.entries(files)) {
+  const language = path.split('/')[2] as Language
+  const target = resources[language]
+  if (target) merge(target.translation, tree)
+}
 
 /** Initialises i18next once; the language is switched later from the stored setting. */
 export function initI18n(language: Language = 'en'): typeof i18next {
