@@ -27,6 +27,8 @@ die() {
   exit 1
 }
 log() { echo "lab: $*" >&2; }
+# Phase timings in each host's up log: the 10 s budget for `up` is watched with these.
+stamp() { [[ "${LAB_TRACE:-0}" != 1 ]] || echo "lab: $(date +%s.%N | cut -c1-14) $*" >&2; }
 
 check_prefix() {
   [[ "$1" =~ ^[a-z][a-z0-9]{0,9}$ ]] || die "prefix '$1' must match ^[a-z][a-z0-9]{0,9}$ (it names links of at most 15 chars)"
@@ -89,7 +91,7 @@ images_json() {
 standins_hash() {
   {
     "$NODE_BIN" --version
-    sha256sum "$NODE_BIN"
+    stat -L -c '%n %s %Y' "$NODE_BIN"
     if [[ -d "$STANDINS_DIR" ]]; then
       (cd "$STANDINS_DIR" && find . -type f ! -path './gonka-repo/*' -print0 | sort -z | xargs -0 -r sha256sum)
     fi
@@ -123,7 +125,7 @@ ensure_image_tars() {
   if [[ ! -f "$d/node-$h.tar" ]]; then
     log "building the stand-in image rootfs ($h)"
     local r="$d/node-root" lib
-    rm -rf "$r" "$d"/node-*.tar
+    rm -rf "$r" "$d"/node-*.tar "$CACHE_DIR/docker-templates"
     mkdir -p "$r/usr/local/bin" "$r/bin" "$r/tmp" "$r/etc" "$r/app" "$r/root"
     cp "$NODE_BIN" "$r/usr/local/bin/node"
     for lib in $(ldd "$NODE_BIN" | grep -oE '/[^ ]+'); do cp -L --parents "$lib" "$r/"; done
@@ -307,7 +309,12 @@ start_sshd() { # start_sshd HOST
 }
 
 start_dockerd() { # start_dockerd HOST
-  local h=$1 D i pid
+  launch_dockerd "$1"
+  wait_dockerd "$1"
+}
+
+launch_dockerd() { # launch_dockerd HOST (returns at once)
+  local h=$1 D
   D="$(host_dir "$h")"
   rm -f "$D/pid/dockerd.pid"
   # setsid + closed stdio: the daemon must outlive this script and hold none of its pipes.
@@ -316,6 +323,11 @@ start_dockerd() { # start_dockerd HOST
     --data-root "$D/docker/data" --exec-root /run/docker --pidfile "$D/pid/dockerd.pid" \
     -H unix:///run/docker.sock --group docker --iptables=true --cgroup-parent "/lab-$PREFIX-$h" \
     </dev/null >>"$D/log/dockerd.log" 2>&1 &
+}
+
+wait_dockerd() { # wait_dockerd HOST
+  local h=$1 D i pid
+  D="$(host_dir "$h")"
   for i in $(seq 1 300); do
     if [[ -s "$D/pid/dockerd.pid" ]]; then
       pid="$(cat "$D/pid/dockerd.pid")"
@@ -349,6 +361,42 @@ start_seed_server() {
   die "seed stand-in did not listen on 8000 (see $D/log/seed.log)"
 }
 
+# A host's imported images, saved once as a copy of dockerd's image store. Importing 100 MB per
+# host costs seconds on two busy cores; hard-linking the layer files of a saved store costs
+# milliseconds. Layer files are only ever read (overlay2 copies up on write) and dockerd replaces
+# its metadata files by rename, so the links are never written through.
+template_key() { # template_key HOST
+  {
+    echo "${NODE_TAR:-none} $BUSYBOX_TAR $DOCKERD_VERSION ${STORAGE_DRIVER:-overlay2} ${IMAGES:-1}"
+    images_json | jq -c --arg h "$1" '[.[] | select((.hosts // []) | index($h)) | [.tag, .role]]'
+  } | sha256sum | cut -c1-16
+}
+
+restore_template() { # restore_template HOST -> 0 when the host's data root was seeded
+  local D t
+  D="$(host_dir "$1")"
+  t="$CACHE_DIR/docker-templates/$(template_key "$1")"
+  [[ -d "$t/overlay2" && -d "$t/image" ]] || return 1
+  cp -al "$t/overlay2" "$D/docker/data/overlay2"
+  cp -a "$t/image" "$D/docker/data/image"
+}
+
+save_template() { # save_template HOST (after a fresh import, while dockerd is idle)
+  local D t
+  D="$(host_dir "$1")"
+  t="$CACHE_DIR/docker-templates/$(template_key "$1")"
+  mkdir -p "$CACHE_DIR/docker-templates"
+  (
+    flock 6
+    [[ ! -d "$t" ]] || exit 0
+    rm -rf "$t.tmp"
+    mkdir -p "$t.tmp"
+    cp -al "$D/docker/data/overlay2" "$t.tmp/overlay2"
+    cp -a "$D/docker/data/image" "$t.tmp/image"
+    mv "$t.tmp" "$t"
+  ) 6>"$t.lock"
+}
+
 host_up() { # host_up HOST INDEX
   local h=$1 idx=$2 D addr
   D="$(host_dir "$h")"
@@ -361,21 +409,35 @@ host_up() { # host_up HOST INDEX
   ip -n "$ns" link set eth0 up
   ip -n "$ns" link set lo up
 
+  stamp "netns"
   write_host_files "$h" "$addr"
+  stamp "files"
   mount --bind "$D/ns" "$D/ns"
   mount --make-private "$D/ns"
   touch "$D/ns/mnt" "$D/ns/uts"
   nsenter --net="/run/netns/$ns" unshare --mount="$D/ns/mnt" --uts="$D/ns/uts" --propagation private \
     sh "$D/ns-setup.sh"
 
+  stamp "mount ns"
+  local docker=true gpu=false seeded=0
+  # dockerd takes longest to start, so it boots while sshd starts.
+  if [[ "$h" != seed ]]; then
+    if restore_template "$h"; then seeded=1; fi
+    launch_dockerd "$h"
+  fi
   start_sshd "$h"
-  local docker=true gpu=false
+  stamp "sshd"
   if [[ "$h" = seed ]]; then
     docker=false
     start_seed_server "$h"
   else
-    start_dockerd "$h"
-    import_images "$h"
+    wait_dockerd "$h"
+    stamp "dockerd"
+    if [[ $seeded = 0 ]]; then
+      import_images "$h"
+      save_template "$h"
+    fi
+    stamp "images (from saved store: $seeded)"
   fi
   [[ "$h" != ml* ]] || gpu=true
   local role=generic
@@ -473,11 +535,14 @@ EOF
     done
   } >"$OUT/etc-hosts.template"
 
+  stamp "switch"
   ensure_compose &
   local cpid=$!
   ensure_image_tars
+  DOCKERD_VERSION="$(dockerd --version)"
   make_gonka_repo
   wait "$cpid" || die "could not fetch Docker Compose v2"
+  stamp "compose, images, repo"
 
   mkdir -p "$OUT/hosts"
   local pids=() i=0
