@@ -645,7 +645,7 @@ cmd_down() {
   ip link del "$PREFIX-gw" 2>/dev/null || true
   local c
   for c in /sys/fs/cgroup/*/lab-"$PREFIX"-*; do
-    [[ -d "$c" ]] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+    [[ ! -d "$c" ]] || find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null || true
   done
   release_slot
   [[ "${KEEP_OUT:-0}" = 1 ]] || rm -rf "$OUT"
