@@ -151,6 +151,7 @@ if [ "$ROLE" = ml ] || [ "$ROLE" = combined ]; then
   fi
   if have nvidia-ctk; then run nvidia_ctk nvidia-ctk --version; else text nvidia_ctk 127 ''; fi
   if have nvidia-container-cli; then run nvidia_cli nvidia-container-cli --version; else text nvidia_cli 127 ''; fi
+  if have nvidia-container-runtime-hook; then text nvidia_hook 0 "$(command -v nvidia-container-runtime-hook)"; else text nvidia_hook 127 ''; fi
   if have docker; then
     run docker_runtimes $DOCKER info --format '{{json .Runtimes}}'
     # Only an image that is already here: a check never downloads gigabytes.

@@ -477,7 +477,8 @@ const rules: Partial<Record<CheckId, (p: ProbeOutput, c: HostRuleContext) => Ver
     const ctk = section(p, 'nvidia_ctk')
     const cli = section(p, 'nvidia_cli')
     const runtimes = parseDockerRuntimes(section(p, 'docker_runtimes')?.out ?? '')
-    const installed = ctk?.rc === 0 || cli?.rc === 0 || runtimes.includes('nvidia')
+    const installed =
+      ctk?.rc === 0 || cli?.rc === 0 || section(p, 'nvidia_hook')?.rc === 0 || runtimes.includes('nvidia')
     const facts = { toolkit: installed, nvidiaRuntime: runtimes.includes('nvidia') }
     const configure = {
       variant: 'configure',
