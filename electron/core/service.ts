@@ -62,7 +62,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
     ...createAppHandlers({ env, settings }),
     ...createProfileHandlers({ profiles, settings }),
     ...ssh.handlers,
-    ...createCheckHandlers({ profiles }),
+    ...createCheckHandlers({ profiles, executor: () => ssh.pool }),
   }
 
   async function call(
