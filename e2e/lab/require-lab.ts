@@ -14,6 +14,9 @@ declare module 'vitest' {
 
 /** Why lab tests cannot run here, or undefined when they can. */
 export function labUnavailableReason(): string | undefined {
+  // Lets a root developer see the skip / LAB_REQUIRED paths without a non-root checkout.
+  const forced = process.env.LAB_FORCE_UNAVAILABLE
+  if (forced !== undefined && forced !== '') return `LAB_FORCE_UNAVAILABLE: ${forced}`
   if (process.platform !== 'linux') return `lab tests need Linux (this is ${process.platform})`
   if (process.getuid?.() !== 0) return 'lab tests need root (network and mount namespaces)'
   return undefined
