@@ -1,0 +1,74 @@
+// `npm test`: everything — build, unit and lab tests (vitest), e2e in Chromium (Playwright) — then one
+// closing line "N passed, N failed, N skipped" summed over both runners. Exit code 1 if anything failed.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = join(import.meta.dirname, '..', '..')
+const results = join(root, 'test-results')
+mkdirSync(results, { recursive: true })
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx'
+
+function run(title, args) {
+  process.stdout.write(`\n=== ${title}: ${args.join(' ')}\n`)
+  const child = spawnSync(npx, args, { cwd: root, stdio: 'inherit', env: process.env })
+  return child.status ?? 1
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 }
+let broken = false
+
+if (run('build', ['electron-vite', 'build']) !== 0) {
+  process.stdout.write('The build failed; nothing was tested.\n0 passed, 1 failed\n')
+  process.exit(1)
+}
+
+const vitestJson = join(results, 'vitest.json')
+rmSync(vitestJson, { force: true })
+const vitestCode = run('unit and lab tests', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+])
+const vitest = readJson(vitestJson)
+if (vitest) {
+  totals.passed += vitest.numPassedTests
+  totals.failed += vitest.numFailedTests
+  totals.skipped += vitest.numPendingTests + vitest.numTodoTests
+  // A suite that failed to load (syntax error, failed global setup) has no tests to count.
+  if (vitestCode !== 0 && vitest.numFailedTests === 0) broken = true
+} else if (vitestCode !== 0) {
+  broken = true
+}
+
+const playwrightJson = join(results, 'playwright.json')
+rmSync(playwrightJson, { force: true })
+const playwrightCode = run('end-to-end tests in Chromium', ['playwright', 'test'])
+const playwright = existsSync(playwrightJson) ? readJson(playwrightJson) : undefined
+if (playwright?.stats) {
+  totals.passed += playwright.stats.expected + (playwright.stats.flaky ?? 0)
+  totals.failed += playwright.stats.unexpected
+  totals.skipped += playwright.stats.skipped
+  if (playwrightCode !== 0 && playwright.stats.unexpected === 0) broken = true
+} else if (playwrightCode !== 0) {
+  broken = true
+}
+
+if (broken) {
+  process.stdout.write(
+    '\nA test runner failed before it could run its tests (see above): counted as one failure.\n',
+  )
+  totals.failed += 1
+}
+process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`)
+process.exit(totals.failed > 0 ? 1 : 0)

@@ -1,0 +1,83 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createLogger } from './log'
+import { createService, type AppService } from './service'
+
+let dir: string
+let service: AppService
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ghw-service-'))
+  service = createService(
+    { dataDir: dir, appName: 'Test', appVersion: '9.9.9', platform: 'linux', runtime: 'cli', homeDir: dir },
+    { logger: createLogger('error', () => undefined) },
+  )
+})
+afterEach(async () => {
+  await service.dispose()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('service envelope', () => {
+  it('answers app info', async () => {
+    const info = await service.call('getAppInfo', {})
+    expect(info).toEqual({
+      ok: true,
+      value: expect.objectContaining({ version: '9.9.9', dataDir: dir, runtime: 'cli' }) as unknown,
+    })
+  })
+
+  it('refuses an unknown operation without throwing', async () => {
+    const result = await service.call('deleteEverything', {})
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED', retryable: false } })
+  })
+
+  it('validates input before any handler runs, naming the bad field', async () => {
+    const result = await service.call('setLanguage', { language: 'klingon' })
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    if (!result.ok) expect(Object.keys(result.error.fields ?? {})).toEqual(['language'])
+    const extra = await service.call('getSettings', { sneaky: true })
+    expect(extra).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+  })
+
+  it('refuses a malformed run id', async () => {
+    const result = await service.call('getSettings', {}, { runId: 'bad id with spaces' })
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+  })
+
+  it('remembers the language', async () => {
+    await service.call('setLanguage', { language: 'zh-CN' })
+    const again = createService(service.env, { logger: createLogger('error', () => undefined) })
+    expect(await again.call('getSettings', {})).toMatchObject({ ok: true, value: { language: 'zh-CN' } })
+  })
+
+  it('refuses to save a profile with an invalid server and says which field', async () => {
+    const result = await service.call('saveProfile', {
+      profile: {
+        schemaVersion: 1,
+        id: 'p1',
+        name: 'Rack',
+        topology: 'split',
+        servers: [
+          {
+            id: 's1',
+            name: 'net',
+            address: 'http://10.0.0.1',
+            port: 22,
+            user: 'u',
+            auth: 'agent',
+            role: 'network',
+          },
+        ],
+        createdAt: 'x',
+        updatedAt: 'x',
+      },
+    })
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', fields: { 'servers.s1.address': 'addressHasScheme' } },
+    })
+    expect(await service.call('listProfiles', {})).toMatchObject({ ok: true, value: { profiles: [] } })
+  })
+})
