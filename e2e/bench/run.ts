@@ -1,0 +1,41 @@
+// `npm run bench`: brings up a lab of its own, runs every benchmark against it, prints one JSON
+// document with the raw figures and their ratios, and takes the lab down. Asserts no timing.
+import { labDown, labUp } from '../lab'
+import { runChecksBench } from './checks.bench'
+import { runSshBench } from './ssh.bench'
+
+async function main(): Promise<void> {
+  const unavailable =
+    process.platform !== 'linux'
+      ? 'it runs on Linux only'
+      : process.getuid?.() !== 0
+        ? 'it needs root (network namespaces, sshd, dockerd)'
+        : undefined
+  if (unavailable) {
+    process.stderr.write(`npm run bench needs the lab (real test hosts): ${unavailable}\n`)
+    process.exitCode = 2
+    return
+  }
+  const prefix = `bn${process.pid % 10000}`
+  const startedAt = new Date().toISOString()
+  const lab = await labUp({ prefix, hosts: ['net', 'ml1', 'ml2'], output: 'pipe' })
+  try {
+    const ssh = await runSshBench(lab.hosts, 20)
+    const checks = await runChecksBench(lab, ['ml1', 'ml2'])
+    const report = {
+      startedAt,
+      machine: { platform: process.platform, node: process.version },
+      lab: { prefix, hosts: lab.hosts.map((h) => h.name) },
+      ssh,
+      checks,
+    }
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n')
+  } finally {
+    await labDown(prefix, { output: 'pipe' })
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+  process.exitCode = 1
+})
