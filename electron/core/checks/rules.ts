@@ -1,6 +1,6 @@
 /**
  * The rules: facts parsed from a host's probe report → one verdict per check. Pure functions; the
- * thresholds and their reasons are here, the texts in `locales/`.
+ * thresholds and their reasons are here, the texts in `electron/shared/locales/checks/`.
  */
 import semver from 'semver'
 import type { CheckId, CheckResult, CheckStatus, ModelRequirement } from '../../shared/checks'

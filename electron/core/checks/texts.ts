@@ -1,5 +1,5 @@
-import en from './locales/en.json'
-import zhCN from './locales/zh-CN.json'
+import en from '../../shared/locales/checks/en.json'
+import zhCN from '../../shared/locales/checks/zh-CN.json'
 
 /** Locales the check texts exist in (the renderer merges these files into its own i18n resources). */
 export const CHECK_TEXT_LOCALES = { en, 'zh-CN': zhCN } as const

@@ -13,6 +13,11 @@ type Tree = { [key: string]: string | Tree }
 // One file per feature and language (locales/<lang>/<feature>.json), so features never edit the same
 // file; they are merged into one translation tree per language.
 const files = import.meta.glob<Tree>('./locales/*/*.json', { eager: true, import: 'default' })
+// Texts shared with the back end (e.g. the check catalogue): electron/shared/locales/<feature>/<lang>.json.
+const sharedFiles = import.meta.glob<Tree>('../../../electron/shared/locales/*/*.json', {
+  eager: true,
+  import: 'default',
+})
 
 function merge(into: Tree, from: Tree): Tree {
   for (const [key, value] of Object.entries(from)) {
@@ -30,6 +35,11 @@ export const resources: Record<Language, { translation: Tree }> = {
 }
 for (const [path, tree] of Object.entries(files)) {
   const language = path.split('/')[2] as Language
+  const target = resources[language]
+  if (target) merge(target.translation, tree)
+}
+for (const [path, tree] of Object.entries(sharedFiles)) {
+  const language = (path.split('/').pop() ?? '').replace(/\.json$/, '') as Language
   const target = resources[language]
   if (target) merge(target.translation, tree)
 }

@@ -44,6 +44,29 @@ describe('locales', () => {
     })
   }
 
+  // Texts shared with the back end: electron/shared/locales/<feature>/<lang>.json.
+  const SHARED = join(__dirname, '..', '..', '..', 'electron', 'shared', 'locales')
+  for (const feature of readdirSync(SHARED)) {
+    it(`shared ${feature}: every key exists in every language, non-empty, with the same placeholders`, () => {
+      const read = (lang: string) =>
+        flatten(JSON.parse(readFileSync(join(SHARED, feature, `${lang}.json`), 'utf8')) as Tree)
+      expect(readdirSync(join(SHARED, feature)).sort()).toEqual(LANGS.map((l) => `${l}.json`).sort())
+      const base = read('en')
+      for (const lang of LANGS) {
+        const other = read(lang)
+        expect([...other.keys()].sort(), `${lang}: ${feature} keys`).toEqual([...base.keys()].sort())
+        for (const [key, text] of other) {
+          expect(text.trim(), `${lang}/${feature}: ${key} is empty`).not.toBe('')
+          expect(placeholders(text), `${lang}/${feature}: ${key} placeholders`).toEqual(
+            placeholders(base.get(key) ?? ''),
+          )
+        }
+      }
+      // The renderer's merged tree carries them (the glob in index.ts found the files).
+      for (const key of base.keys()) expect(en.has(key), `${key} in the renderer's tree`).toBe(true)
+    })
+  }
+
   it('translates every error code, validation message and step', () => {
     const needed = [
       ...ERROR_CODES.flatMap((code) => [`errors.${code}.message`, `errors.${code}.hint`]),
