@@ -152,6 +152,22 @@ describeLab('lab faults', (lab) => {
     expect(await canConnect(ml1.address, 8080)).toBe(false)
   })
 
+  it('blockPort with published also blocks a port a container publishes (Docker bypasses INPUT)', async () => {
+    const ml1 = labHost(lab(), 'ml1')
+    const net = labHost(lab(), 'net')
+    track(await publishPrivatePort(lab(), 'ml1', 8080))
+    let open = false
+    for (let i = 0; i < 20 && !open; i++) open = await canConnectFrom(net, ml1.address, 8080)
+    expect(open).toBe(true)
+    const inputOnly = track(await blockPort(lab(), 'ml1', { port: 8080, action: 'REJECT' }))
+    expect(await canConnectFrom(net, ml1.address, 8080)).toBe(true)
+    await undoNow(inputOnly)
+    const both = track(await blockPort(lab(), 'ml1', { port: 8080, action: 'REJECT', published: true }))
+    expect(await canConnectFrom(net, ml1.address, 8080)).toBe(false)
+    await undoNow(both)
+    expect(await canConnectFrom(net, ml1.address, 8080)).toBe(true)
+  })
+
   it('enableUfw closes denied host ports but keeps SSH; undo turns ufw off', async () => {
     const net = labHost(lab(), 'net')
     const seed = labHost(lab(), 'seed')

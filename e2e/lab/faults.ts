@@ -56,25 +56,33 @@ export interface BlockPortOptions {
   from?: readonly string[]
   /** Block every source except these. */
   except?: readonly string[]
+  /**
+   * The port is published by a container (`-p 8080:8080`): Docker's DNAT sends such traffic
+   * through FORWARD, never INPUT, so the rules also go into DOCKER-USER (matching the container
+   * port, which must then equal the host port).
+   */
+  published?: boolean
 }
 
-/** Blocks a port on a host's eth0 (INPUT chain; loopback stays open). */
+/** Blocks a port on a host's eth0 (INPUT chain, plus DOCKER-USER when published; loopback stays open). */
 export async function blockPort(lab: Lab, hostName: string, options: BlockPortOptions): Promise<Undo> {
   const host = labHost(lab, hostName)
   const proto = options.proto ?? 'tcp'
-  const base = ['INPUT', '-i', 'eth0', '-p', proto, '--dport', String(options.port)]
   const target =
     (options.action ?? 'DROP') === 'DROP'
       ? ['-j', 'DROP']
       : ['-j', 'REJECT', '--reject-with', proto === 'tcp' ? 'tcp-reset' : 'icmp-port-unreachable']
   const rules: string[][] = []
-  if (options.from !== undefined && options.from.length > 0) {
-    for (const s of options.from) rules.push([...base, '-s', resolveSource(lab, s), ...target])
-  } else {
-    rules.push([...base, ...target])
+  for (const chain of options.published === true ? ['INPUT', 'DOCKER-USER'] : ['INPUT']) {
+    const base = [chain, '-i', 'eth0', '-p', proto, '--dport', String(options.port)]
+    if (options.from !== undefined && options.from.length > 0) {
+      for (const s of options.from) rules.push([...base, '-s', resolveSource(lab, s), ...target])
+    } else {
+      rules.push([...base, ...target])
+    }
+    // Inserted last so they sit above the block rule.
+    for (const s of options.except ?? []) rules.push([...base, '-s', resolveSource(lab, s), '-j', 'ACCEPT'])
   }
-  // Inserted last so they sit above the block rule.
-  for (const s of options.except ?? []) rules.push([...base, '-s', resolveSource(lab, s), '-j', 'ACCEPT'])
   const added: string[][] = []
   for (const rule of rules) {
     const [chain, ...spec] = rule
