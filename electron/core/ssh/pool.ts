@@ -56,6 +56,35 @@ function signatureOf(target: HostTarget): string {
   return parts.join(' via ')
 }
 
+/**
+ * Opens a channel, retrying briefly when sshd refuses it: sshd frees a session slot some time after
+ * the channel closed on our side, so a slot our cap sees as free can still count against MaxSessions
+ * for a moment (measured: with MaxSessions 10 and 8 channels, 20 quick commands hit it). Nothing ran
+ * yet when the open is refused, so retrying is safe.
+ */
+function openChannel<T>(
+  open: (cb: (error: Error | undefined, channel: T) => void) => void,
+  onOpen?: (channel: T) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const attempt = (n: number): void =>
+      open((error, channel) => {
+        if (!error) {
+          // Synchronously: ssh2 may deliver the exit status in the same tick as the open reply, and
+          // an 'exit' event emitted before a listener exists is lost (seen as exit code null).
+          onOpen?.(channel)
+          return resolve(channel)
+        }
+        if (n < 6 && /open failed|Channel open failure/i.test(error.message)) {
+          setTimeout(() => attempt(n + 1), 25 * 2 ** n)
+          return
+        }
+        reject(error)
+      })
+    attempt(0)
+  })
+}
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(done, ms)
@@ -164,14 +193,14 @@ export class SshPool implements RemoteExecutor {
     signal?: AbortSignal,
   ): Promise<ClientChannel> {
     return this.holdChannel(target, signal, (client, done) =>
-      client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => done(error, stream)),
+      client.forwardOut('127.0.0.1', 0, host, port, done),
     )
   }
 
   /** Opens a stream to a Unix socket on the target (the Docker socket), holding one channel until it closes. */
   async openUnixSocket(target: HostTarget, socketPath: string, signal?: AbortSignal): Promise<ClientChannel> {
     return this.holdChannel(target, signal, (client, done) =>
-      client.openssh_forwardOutStreamLocal(socketPath, (error, stream) => done(error, stream)),
+      client.openssh_forwardOutStreamLocal(socketPath, done),
     )
   }
 
@@ -234,9 +263,9 @@ export class SshPool implements RemoteExecutor {
     const release = await conn.channels.acquire(signal)
     try {
       const client = await this.ensureClient(conn, signal)
-      const stream = await new Promise<ClientChannel>((resolve, reject) =>
-        open(client, (error, s) => (error ? reject(mapSshError(error, target, 'session')) : resolve(s))),
-      )
+      const stream = await openChannel<ClientChannel>((cb) => open(client, cb)).catch((error: unknown) => {
+        throw mapSshError(error, target, 'session')
+      })
       stream.once('close', release)
       return stream
     } catch (error) {
@@ -415,8 +444,10 @@ function runExec(
     options.signal?.addEventListener('abort', onAbort, { once: true })
     client.once('close', onLost)
 
-    client.exec(command, (error, channel) => {
-      if (error) return settle(mapSshError(error, target, 'session'))
+    openChannel<ClientChannel>((cb) => client.exec(command, cb), onChannel).catch((error: unknown) =>
+      settle(mapSshError(error, target, 'session')),
+    )
+    function onChannel(channel: ClientChannel): void {
       stream = channel
       if (settled) {
         channel.close()
@@ -432,14 +463,24 @@ function runExec(
         stderr += text
         if (text) options.onStderr?.(text)
       })
+      let closed = false
+      let exited = false
       channel.on('exit', (exitCode: number | null, signalName?: string) => {
         if (typeof exitCode === 'number') code = exitCode
         else if (typeof signalName === 'string') exitSignal = signalName
+        exited = true
+        if (closed) settle()
       })
-      channel.on('close', () => settle())
+      // Node may emit 'close' once stdout ended and stdin finished, before the exit-status message
+      // that follows EOF on the wire; wait briefly for it so the exit code is not lost.
+      channel.on('close', () => {
+        closed = true
+        if (exited) settle()
+        else setTimeout(() => settle(), 2_000).unref()
+      })
       // Always close stdin, or commands that read it would wait forever.
       if (options.stdin !== undefined) channel.end(options.stdin)
       else channel.end()
-    })
+    }
   })
 }

@@ -58,7 +58,7 @@ export interface TestSshd {
   authorize(publicKeyLine: string): void
   /** Replaces the host key and restarts sshd on the same port (a reinstalled server, or an attacker). */
   rotateHostKey(): Promise<void>
-  /** Kills every sshd child (all client connections); the listener stays. */
+  /** Kills every process under the listener (all client connections); the listener stays. */
   killConnections(): number
   stop(): Promise<void>
 }
@@ -191,18 +191,28 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
   }
   await start()
 
+  // Every descendant of the listener: the privileged monitor, the user's session process (which
+  // holds the socket) and the commands it runs.
   const children = (): number[] => {
-    const pids: number[] = []
+    const byParent = new Map<number, number[]>()
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue
       try {
         const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
         const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-        if (ppid === child.pid) pids.push(Number(entry))
+        byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(entry)])
       } catch {
         /* process ended */
       }
     }
+    const pids: number[] = []
+    const walk = (pid: number): void => {
+      for (const c of byParent.get(pid) ?? []) {
+        pids.push(c)
+        walk(c)
+      }
+    }
+    if (child.pid !== undefined) walk(child.pid)
     return pids
   }
 
