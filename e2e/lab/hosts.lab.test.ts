@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
+import Docker from 'dockerode'
+import { z } from 'zod'
 import { expect, it } from 'vitest'
-import { canConnect, canConnectFrom, labHost, labSsh, rootExec } from './index'
+import { canConnect, canConnectFrom, hostKeyFingerprint, labHost, labSsh, rootExec } from './index'
 import { describeLab } from './require-lab'
 
 const execFileAsync = promisify(execFile)
@@ -75,6 +78,44 @@ describeLab('lab hosts', (lab) => {
         expect(r.code).not.toBe(0)
         expect(r.stderr).toMatch(/Cannot connect to the Docker daemon/)
       }
+    }
+  })
+
+  it("dockerode reaches a host's dockerd over SSH (docker system dial-stdio) and sees its images", async () => {
+    const net = labHost(lab(), 'net')
+    const docker = new Docker({
+      protocol: 'ssh',
+      host: net.address,
+      port: net.port,
+      username: net.user,
+      sshOptions: {
+        privateKey: readFileSync(net.privateKeyPath),
+        hostVerifier: (key: Buffer) => hostKeyFingerprint(key) === net.hostKeyFingerprint,
+      },
+    })
+    const images = await docker.listImages()
+    expect(images.flatMap((i) => i.RepoTags ?? [])).toContain('lab/busybox:1')
+  })
+
+  it('each docker host has exactly the stand-in images images.json gives it, each knowing its role', async () => {
+    const listPath = new URL('./standins/images.json', import.meta.url)
+    const entries = z
+      .array(z.object({ tag: z.string(), role: z.string(), hosts: z.array(z.string()) }))
+      .parse(JSON.parse(readFileSync(listPath, 'utf8')))
+    for (const host of lab().hosts.filter((h) => h.docker)) {
+      const tags = (await labSsh(host, 'docker images --format "{{.Repository}}:{{.Tag}}"')).stdout.split(
+        '\n',
+      )
+      for (const entry of entries) {
+        expect(tags.includes(entry.tag), `${entry.tag} on ${host.name}`).toBe(entry.hosts.includes(host.name))
+      }
+      const mine = entries.find((e) => e.hosts.includes(host.name) && e.role !== 'busybox')
+      if (mine === undefined) continue
+      const run = await labSsh(
+        host,
+        `docker run --rm --entrypoint /usr/local/bin/node ${mine.tag} -e "console.log(process.env.STANDIN_ROLE)"`,
+      )
+      expect(run.stdout.trim(), run.stderr).toBe(mine.role)
     }
   })
 
