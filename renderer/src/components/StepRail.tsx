@@ -9,12 +9,13 @@ export function StepRail() {
   const current = useStore((s) => s.currentStep)
   const profile = useStore((s) => s.profile)
   const check = useStore((s) => s.profileCheck)
+  const connections = useStore((s) => s.connections)
   const stepChosen = useStore((s) => s.stepChosen)
   return (
     <nav className="rail" aria-label={t('rail.label')}>
       <ol>
         {STEPS.map((step, index) => {
-          const status = stepStatus(step.id, profile, check)
+          const status = stepStatus(step.id, profile, check, connections)
           const descId = `step-desc-${step.id}`
           return (
             <li key={step.id} className={`rail-item status-${status}`}>

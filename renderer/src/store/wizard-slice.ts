@@ -14,7 +14,7 @@ export interface WizardSlice {
 
 const FINISHED = new Set<ProgressEvent['kind']>(['done', 'error', 'cancelled'])
 
-export const createWizardSlice: StateCreator<RootState, [], [], WizardSlice> = (set) => ({
+export const createWizardSlice: StateCreator<RootState, [], [], WizardSlice> = (set, get) => ({
   currentStep: 'topology',
   runs: {},
   stepChosen(step) {
@@ -30,5 +30,6 @@ export const createWizardSlice: StateCreator<RootState, [], [], WizardSlice> = (
       else runs[event.runId] = event
       return { runs }
     })
+    get().connectionProgressReceived(event)
   },
 })

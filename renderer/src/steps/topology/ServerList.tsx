@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Server, Topology } from '../../../../electron/shared/profile'
+import { ConnectionStatus, TestConnectionButton } from './connection/ConnectionStatus'
 
 /** The servers of the profile, each with its role, address and edit / remove actions. */
 export function ServerList(props: {
@@ -50,6 +51,7 @@ export function ServerList(props: {
               </>
             ) : (
               <>
+                <TestConnectionButton server={server} />
                 <button
                   type="button"
                   onClick={() => props.onEdit(server)}
@@ -67,6 +69,7 @@ export function ServerList(props: {
               </>
             )}
           </div>
+          <ConnectionStatus server={server} />
         </li>
       ))}
     </ul>

@@ -5,6 +5,9 @@ import { ErrorText } from '../../components/ErrorText'
 import { useStore } from '../../store'
 import { ServerForm } from './ServerForm'
 import { ServerList } from './ServerList'
+import { ConnectionDialogs } from './connection/ConnectionDialogs'
+import { ConnectionToolbar } from './connection/ConnectionToolbar'
+import { SshImport } from './connection/SshImport'
 
 const TOPOLOGY_CHOICES = ['single', 'split'] as const satisfies readonly Topology[]
 
@@ -93,11 +96,16 @@ export function TopologyStep() {
           />
         ) : (
           canAdd && (
-            <button type="button" className="primary" onClick={() => setEditing('new')}>
-              {t('servers.add')}
-            </button>
+            <div className="form-actions">
+              <button type="button" className="primary" onClick={() => setEditing('new')}>
+                {t('servers.add')}
+              </button>
+              <SshImport servers={profile.servers} topology={profile.topology} canAdd={canAdd} />
+            </div>
           )
         )}
+        <ConnectionToolbar servers={profile.servers} />
+        <ConnectionDialogs />
       </section>
 
       <p className="save-state" role="status" aria-live="polite">
