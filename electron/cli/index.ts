@@ -6,7 +6,7 @@ function help(io: CliIo): void {
   io.out('Gonka Host Wizard — headless CLI\n')
   io.out('Usage: npm run cli -- <command> [options]\n')
   io.out('Commands:')
-  for (const command of commands) io.out(`  ${command.usage.padEnd(60)} ${command.summary}`)
+  for (const command of commands) io.out(`  ${command.usage}\n      ${command.summary}`)
   io.out('\nRun `npm run cli -- <command> --help` for the options of one command.')
 }
 
