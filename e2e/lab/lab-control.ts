@@ -42,9 +42,19 @@ export interface LabUpOptions {
   cleanupOnFailure?: boolean
 }
 
+/**
+ * Where labs keep their state: `<repo>/.lab`, or /var/tmp/gonka-lab for a checkout under /tmp
+ * (the hosts have a private /tmp and could not see it). `LAB_ROOT` overrides; lab.sh agrees.
+ */
+export function labRoot(): string {
+  const fromEnv = process.env.LAB_ROOT
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv
+  return REPO_ROOT.startsWith('/tmp/') ? '/var/tmp/gonka-lab' : join(REPO_ROOT, '.lab')
+}
+
 /** Where a lab with this prefix keeps its state unless told otherwise. */
 export function defaultOutDir(prefix: string): string {
-  return join(REPO_ROOT, '.lab', prefix)
+  return join(labRoot(), prefix)
 }
 
 /** The hosts.json path of a lab. */

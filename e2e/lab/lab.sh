@@ -16,7 +16,10 @@ set -euo pipefail
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$LAB_DIR/../.." && pwd)"
 STANDINS_DIR="${STANDINS_DIR:-$LAB_DIR/standins}"
-CACHE_DIR="${CACHE_DIR:-$REPO_DIR/.lab/cache}"
+# Lab state must be visible inside the hosts, whose /tmp is private: a checkout under /tmp keeps
+# its labs in /var/tmp instead (lab-control.ts applies the same rule).
+if [[ "$REPO_DIR" = /tmp/* ]]; then LAB_ROOT="${LAB_ROOT:-/var/tmp/gonka-lab}"; else LAB_ROOT="${LAB_ROOT:-$REPO_DIR/.lab}"; fi
+CACHE_DIR="${CACHE_DIR:-$LAB_ROOT/cache}"
 REGISTRY=/run/gonka-lab
 TEST_USER=tester
 TEST_UID=1500
@@ -349,8 +352,12 @@ start_seed_server() {
     log "no $STANDINS_DIR/server.mjs yet: seed serves nothing"
     return 0
   }
+  # Run from a copy in OUT: the checkout may sit under /tmp, which the host does not see.
+  mkdir -p "$D/seed-app"
+  cp -a "$STANDINS_DIR/." "$D/seed-app/"
+  rm -rf "$D/seed-app/gonka-repo"
   ns_exec "$h" env STANDIN_ROLE=seed STANDIN_SEED_PORT=8000 \
-    setsid "$NODE_BIN" "$STANDINS_DIR/server.mjs" </dev/null >>"$D/log/seed.log" 2>&1 &
+    setsid "$NODE_BIN" "$D/seed-app/server.mjs" </dev/null >>"$D/log/seed.log" 2>&1 &
   echo $! >"$D/pid/seed.pid"
   local i
   for i in $(seq 1 100); do
@@ -377,7 +384,11 @@ restore_template() { # restore_template HOST -> 0 when the host's data root was 
   D="$(host_dir "$1")"
   t="$CACHE_DIR/docker-templates/$(template_key "$1")"
   [[ -d "$t/overlay2" && -d "$t/image" ]] || return 1
-  cp -al "$t/overlay2" "$D/docker/data/overlay2"
+  # Hard links need OUT and the cache on one filesystem; otherwise copy (slower, same result).
+  cp -al "$t/overlay2" "$D/docker/data/overlay2" 2>/dev/null || {
+    rm -rf "$D/docker/data/overlay2"
+    cp -a "$t/overlay2" "$D/docker/data/overlay2"
+  }
   cp -a "$t/image" "$D/docker/data/image"
 }
 
@@ -391,7 +402,10 @@ save_template() { # save_template HOST (after a fresh import, while dockerd is i
     [[ ! -d "$t" ]] || exit 0
     rm -rf "$t.tmp"
     mkdir -p "$t.tmp"
-    cp -al "$D/docker/data/overlay2" "$t.tmp/overlay2"
+    cp -al "$D/docker/data/overlay2" "$t.tmp/overlay2" 2>/dev/null || {
+      rm -rf "$t.tmp/overlay2"
+      cp -a "$D/docker/data/overlay2" "$t.tmp/overlay2"
+    }
     cp -a "$D/docker/data/image" "$t.tmp/image"
     mv "$t.tmp" "$t"
   ) 6>"$t.lock"
