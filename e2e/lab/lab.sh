@@ -481,7 +481,7 @@ take_slot() {
   SLOT=""
   for n in $(seq 0 15); do
     [[ -f "$REGISTRY/slots/$n" ]] || continue
-    owner="$(cat "$REGISTRY/slots/$n")"
+    owner="$(cut -d' ' -f1 "$REGISTRY/slots/$n")"
     if [[ "$owner" = "$PREFIX" ]]; then die "a lab with prefix $PREFIX is already up (slot $n): run down first"; fi
     # A slot whose switch namespace is gone belongs to a lab that died without down.
     ip netns list | awk '{print $1}' | grep -qx "$owner-sw" || rm -f "$REGISTRY/slots/$n"
@@ -489,7 +489,7 @@ take_slot() {
   for n in $(seq 0 15); do
     if [[ ! -f "$REGISTRY/slots/$n" ]]; then
       SLOT=$n
-      echo "$PREFIX" >"$REGISTRY/slots/$n"
+      echo "$PREFIX $OUT" >"$REGISTRY/slots/$n"
       break
     fi
   done
@@ -505,7 +505,7 @@ release_slot() {
   local f
   for f in "$REGISTRY"/slots/*; do
     [[ -f "$f" ]] || continue
-    [[ "$(cat "$f")" != "$PREFIX" ]] || rm -f "$f"
+    [[ "$(cut -d' ' -f1 "$f")" != "$PREFIX" ]] || rm -f "$f"
   done
 }
 
@@ -621,8 +621,25 @@ lab_hosts() { # every host this lab may have, from OUT and from the netns list
 
 lab_mounts() { awk -v o="$OUT/" 'index($5, o) == 1 {print $5}' /proc/self/mountinfo | sort -r; }
 
+# The OUT a running lab was started with (from the slot registry), or nothing.
+registered_out() {
+  local f
+  for f in "$REGISTRY"/slots/*; do
+    [[ -f "$f" ]] || continue
+    if [[ "$(cut -d' ' -f1 "$f")" = "$PREFIX" ]]; then cut -s -d' ' -f2- "$f"; fi
+  done
+}
+
 cmd_down() {
   [[ $(id -u) = 0 ]] || die "down needs root"
+  local reg
+  reg="$(registered_out)"
+  # `down --prefix P` without --out must still find a lab started with another OUT.
+  if [[ ! -e "$OUT/lab.env" && -n "$reg" && "$reg" != "$OUT" ]]; then
+    check_out "$reg"
+    log "lab $PREFIX was started in $reg: taking that down"
+    OUT="$reg"
+  fi
   local hosts h nets="" mnts="" self_net self_mnt
   mapfile -t hosts < <(lab_hosts)
   self_net="$(ns_inode /proc/self/ns/net)"
@@ -694,9 +711,9 @@ cmd_status() {
     [[ -f "$f" ]] || continue
     any=1
     local p n
-    p="$(cat "$f")"
+    p="$(cut -d' ' -f1 "$f")"
     n="$(basename "$f")"
-    printf 'lab %s slot %s subnet 198.51.100.%s/28\n' "$p" "$n" "$((n * 16))"
+    printf 'lab %s slot %s subnet 198.51.100.%s/28 in %s\n' "$p" "$n" "$((n * 16))" "$(cut -s -d' ' -f2- "$f")"
     ip netns list | awk '{print $1}' | grep -E "^$p-[a-z][a-z0-9]*$" | grep -v -- "-sw$" | sed 's/^/  host netns /' || true
   done
   [[ $any = 1 ]] || echo "no labs"
