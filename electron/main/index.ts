@@ -3,7 +3,7 @@ import { createService, type AppService } from '../core/service'
 import { registerIpc } from './ipc'
 import { buildMenu } from './menu'
 import { preloadScript, rendererIndex, USER_DATA_ENV } from './paths'
-import { isAppUrl } from './security'
+import { isAppUrl, secureWebPreferences } from './security'
 
 // Tests and portable installs point the app at their own data folder; must happen before 'ready'.
 const userDataOverride = process.env[USER_DATA_ENV]
@@ -22,23 +22,15 @@ function createWindow(): BrowserWindow {
     minHeight: 600,
     show: false,
     title: 'Gonka Host Wizard',
-    webPreferences: {
-      preload: preloadScript(__dirname),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      spellcheck: false,
-    },
+    webPreferences: secureWebPreferences(preloadScript(__dirname)),
   })
   window.once('ready-to-show', () => window.show())
   // Navigation away from our renderer and new windows are refused; http(s) links open in the browser.
-  window.webContents.on('will-navigate', (event, url) => {
+  const blockForeign = (event: { preventDefault(): void }, url: string): void => {
     if (!isAppUrl(url, rendererFile, devServerUrl)) event.preventDefault()
-  })
+  }
+  window.webContents.on('will-navigate', blockForeign)
+  window.webContents.on('will-redirect', blockForeign)
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (/^https:\/\//.test(url)) void shell.openExternal(url)
     return { action: 'deny' }

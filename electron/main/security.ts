@@ -21,3 +21,20 @@ export function isAppUrl(url: string, rendererFile: string, devServerUrl: string
   }
   return false
 }
+
+/** The web preferences of every window: isolated, sandboxed, no Node in the page. */
+export function secureWebPreferences(preload: string) {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    spellcheck: false,
+  } as const
+}
