@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { createServer, type Server as NetServer, type Socket } from 'node:net'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
@@ -21,7 +21,9 @@ const passwordDialog = (page: Page) => page.getByRole('dialog', { name: /Passwor
 async function answerPassword(page: Page, password: string): Promise<void> {
   const dialog = passwordDialog(page)
   await expect(dialog).toBeVisible()
-  await dialog.getByLabel('Password', { exact: true }).fill(password)
+  const field = dialog.getByLabel('Password', { exact: true })
+  await expect(field).toBeFocused()
+  await field.fill(password)
   await dialog.getByRole('button', { name: 'Log in' }).click()
   await expect(dialog).toBeHidden()
 }
@@ -126,6 +128,11 @@ test.describe('connection tests against the lab', () => {
     await expect(card).toContainText('sudo without a password')
     await expect(rail(page)).toContainText('Done')
     await expect(page.getByText('All 1 servers connected and trusted.')).toBeVisible()
+    // Nothing the app wrote to disk holds the password.
+    for (const file of await readdir(app.dataDir, { recursive: true })) {
+      const path = join(app.dataDir, file)
+      if ((await stat(path)).isFile()) expect(await readFile(path, 'utf8')).not.toContain(host.password)
+    }
 
     page = await app.restart()
     await page.getByRole('button', { name: 'Test connection to net' }).click()
@@ -141,7 +148,15 @@ test.describe('connection tests against the lab', () => {
     const page = app.page
     await addPasswordServer(page, 'net', host.address, host.user)
     await page.getByRole('button', { name: 'Test connection to net' }).click()
-    await expect(hostKeyDialog(page)).toBeVisible()
+    const dialog = hostKeyDialog(page)
+    await expect(dialog).toBeVisible()
+    // The safe choice has the focus, and Tab stays inside the dialog.
+    const refuse = dialog.getByRole('button', { name: 'Don’t trust' })
+    await expect(refuse).toBeFocused()
+    await page.keyboard.press('Tab')
+    await expect(dialog.getByRole('button', { name: 'Copy fingerprint' })).toBeFocused()
+    await page.keyboard.press('Shift+Tab')
+    await expect(refuse).toBeFocused()
     await page.keyboard.press('Escape')
     await expect(hostKeyDialog(page)).toHaveCount(0)
     await expect(passwordDialog(page)).toHaveCount(0)

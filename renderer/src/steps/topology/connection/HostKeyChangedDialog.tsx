@@ -61,7 +61,7 @@ export function HostKeyChangedDialog({ warning }: { warning: HostKeyWarning }) {
       </ul>
       <p className="strong">{t('connection.hostKeyChanged.whatToDo')}</p>
       <div className="form-actions">
-        <button type="button" className="primary" autoFocus onClick={() => closed(warning)}>
+        <button type="button" className="primary" data-autofocus onClick={() => closed(warning)}>
           {t('connection.hostKeyChanged.close')}
         </button>
       </div>

@@ -84,7 +84,7 @@ export function HostKeyDialog({ question }: { question: HostKeyQuestion }) {
         >
           {t('connection.hostKey.trust')}
         </button>
-        <button type="button" autoFocus onClick={() => refused(question)}>
+        <button type="button" data-autofocus onClick={() => refused(question)}>
           {t('connection.hostKey.refuse')}
         </button>
       </div>

@@ -5,7 +5,8 @@ const FOCUSABLE =
 
 /**
  * A modal dialog on the native `<dialog>` (showModal makes the rest of the page inert). Escape calls
- * `onEscape`, Tab stays inside, and focus goes back to where it was when the dialog closes.
+ * `onEscape`, Tab stays inside, the element marked `data-autofocus` gets the focus, and focus goes
+ * back to where it was when the dialog closes.
  */
 export function Modal(props: {
   labelledBy: string
@@ -27,6 +28,8 @@ export function Modal(props: {
     if (!dialog) return
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : undefined
     if (!dialog.open) dialog.showModal()
+    // React's autoFocus runs before showModal; focus the marked element once the dialog is modal.
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus()
     const onCancel = (event: Event): void => {
       // The dialog closes through our state, so the user's choice (refuse / cancel) is recorded.
       event.preventDefault()

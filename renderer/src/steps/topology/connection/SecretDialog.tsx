@@ -54,7 +54,7 @@ export function SecretDialog({ prompt }: { prompt: SecretPrompt }) {
                 <input
                   id={`${id}-q${i}`}
                   type={q.echo ? 'text' : 'password'}
-                  autoFocus={i === 0}
+                  data-autofocus={i === 0 ? '' : undefined}
                   autoComplete="off"
                   spellCheck={false}
                   value={answers[i] ?? ''}
@@ -73,7 +73,7 @@ export function SecretDialog({ prompt }: { prompt: SecretPrompt }) {
             <input
               id={`${id}-secret`}
               type="password"
-              autoFocus
+              data-autofocus
               autoComplete="off"
               spellCheck={false}
               value={value}
