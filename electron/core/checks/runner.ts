@@ -11,6 +11,7 @@ import type {
 } from '../../shared/checks'
 import type { Profile, Server } from '../../shared/profile'
 import { AppFailure, throwIfAborted } from '../errors'
+import { targetOf as targetOfProfileServer } from '../ssh/targets'
 import type { HostTarget, RemoteExecutor } from '../ssh/types'
 import { checksForRole } from './catalogue'
 import { runNetworkPhase, type NetworkHost } from './network'
@@ -33,20 +34,12 @@ export interface CheckRunOptions {
   readonly onProgress?: (data: CheckProgressData) => void
   /** Counts remote commands per host (benchmark). */
   readonly onExec?: (hostId: string) => void
-  /** Builds the SSH target of a server (defaults to the profile's fields). */
+  /**
+   * Builds the SSH target of a server. Defaults to the one the connection layer uses: the profile's
+   * fields with the ProxyJump chain resolved through `jumpHostId`, so checks reach the same hosts
+   * (through the same pooled, verified hops) as "Test connection" does.
+   */
   readonly targetOf?: (server: Server) => HostTarget
-}
-
-/** The SSH target of a profile server. */
-export function targetOfServer(server: Server): HostTarget {
-  return {
-    id: server.id,
-    host: server.address,
-    port: server.port,
-    user: server.user,
-    auth: server.auth,
-    ...(server.keyPath ? { keyPath: server.keyPath } : {}),
-  }
 }
 
 function refOf(server: Server): ServerRef {
@@ -73,7 +66,7 @@ export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunC
   const startedAt = new Date().toISOString()
   const { profile, executor, signal } = options
   const emit = options.onProgress ?? (() => undefined)
-  const targetOf = options.targetOf ?? targetOfServer
+  const targetOf = options.targetOf ?? ((server: Server) => targetOfProfileServer(server, profile.servers))
   const wanted = options.checkIds ? new Set(options.checkIds) : undefined
   const servers = profile.servers.filter((s) => !options.serverIds || options.serverIds.includes(s.id))
   if (servers.length === 0) throw new AppFailure('INVALID_INPUT', 'The profile has no servers to check.')

@@ -93,7 +93,15 @@ class PausableDeadline {
 
 function tcpConnect(target: HostTarget, timeoutMs: number, signal?: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: target.host.replace(/^\[|\]$/g, ''), port: target.port })
+    // No Nagle: a command is a few small packets each way (channel open, exec request, EOF), and
+    // with Nagle on our side and delayed ACKs on sshd's (which sets TCP_NODELAY only for PTY
+    // sessions) every command waited for ACK timers: ~100 ms per command on the lab hosts against
+    // ~12 ms without it (measured with 20 sequential `true` on one pooled connection).
+    const socket = netConnect({
+      host: target.host.replace(/^\[|\]$/g, ''),
+      port: target.port,
+      noDelay: true,
+    })
     const done = (error?: unknown): void => {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
