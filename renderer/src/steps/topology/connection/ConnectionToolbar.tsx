@@ -22,7 +22,7 @@ export function ConnectionToolbar({ servers }: { servers: readonly Server[] }) {
       : tested === 0
         ? t('connection.summary.none')
         : connected === total
-          ? t('connection.summary.allConnected', { total })
+          ? t('connection.summary.allConnected')
           : t('connection.summary.result', { connected, total })
   return (
     <div className="connection-toolbar">
