@@ -29,7 +29,7 @@ async function openApp(context: BrowserContext, harness: Harness): Promise<Page>
   return page
 }
 
-export const test = base.extend<{ app: AppUnderTest; dataDir: string }>({
+export const test = base.extend<{ app: AppUnderTest; dataDir: string; homeDir: string }>({
   // Playwright requires the destructuring form for fixture dependencies, even when there are none.
   // eslint-disable-next-line no-empty-pattern
   dataDir: async ({}, use) => {
@@ -37,8 +37,13 @@ export const test = base.extend<{ app: AppUnderTest; dataDir: string }>({
     await use(dir)
     await rm(dir, { recursive: true, force: true })
   },
-  app: async ({ browser, dataDir }, use) => {
-    let harness = await startHarness({ dataDir })
+  // The home folder the back end sees (~/.ssh): inside dataDir, so tests never read the real one.
+  // A spec may override it, e.g. to pre-trust host keys in its known_hosts.
+  homeDir: async ({ dataDir }, use) => {
+    await use(join(dataDir, 'home'))
+  },
+  app: async ({ browser, dataDir, homeDir }, use) => {
+    let harness = await startHarness({ dataDir, homeDir })
     let context = await browser.newContext()
     const state = {
       page: await openApp(context, harness),
@@ -54,7 +59,7 @@ export const test = base.extend<{ app: AppUnderTest; dataDir: string }>({
       async restart() {
         await context.close()
         await harness.close()
-        harness = await startHarness({ dataDir })
+        harness = await startHarness({ dataDir, homeDir })
         context = await browser.newContext()
         state.page = await openApp(context, harness)
         return state.page

@@ -3,6 +3,8 @@ import { ErrorBanner } from './components/ErrorBanner'
 import { Header } from './components/Header'
 import { ProblemBanner } from './components/ProblemBanner'
 import { StepRail } from './components/StepRail'
+import { NetworkStep } from './steps/network/NetworkStep'
+import { PrerequisitesStep } from './steps/prerequisites/PrerequisitesStep'
 import { TopologyStep } from './steps/topology/TopologyStep'
 import { useStore } from './store'
 
@@ -25,6 +27,10 @@ export function App() {
             </p>
           ) : currentStep === 'topology' ? (
             <TopologyStep />
+          ) : currentStep === 'prerequisites' ? (
+            <PrerequisitesStep />
+          ) : currentStep === 'network' ? (
+            <NetworkStep />
           ) : null}
         </main>
       </div>

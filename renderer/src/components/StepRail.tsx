@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import { useStore } from '../store'
+import { checksOf } from '../store/checks-slice'
 import { stepStatus } from '../store/selectors'
 import { STEPS } from '../steps/steps'
 
@@ -10,12 +11,13 @@ export function StepRail() {
   const profile = useStore((s) => s.profile)
   const check = useStore((s) => s.profileCheck)
   const connections = useStore((s) => s.connections)
+  const checks = useStore((s) => checksOf(s.checksByProfile, s.profile?.id))
   const stepChosen = useStore((s) => s.stepChosen)
   return (
     <nav className="rail" aria-label={t('rail.label')}>
       <ol>
         {STEPS.map((step, index) => {
-          const status = stepStatus(step.id, profile, check, connections)
+          const status = stepStatus(step.id, profile, check, connections, checks)
           const descId = `step-desc-${step.id}`
           return (
             <li key={step.id} className={`rail-item status-${status}`}>

@@ -1,10 +1,10 @@
 /** The nine wizard steps, in order. `available` steps can be opened; the others say what they will do. */
 export const STEPS = [
   { id: 'topology', available: true },
-  { id: 'prerequisites', available: false },
+  { id: 'prerequisites', available: true },
   { id: 'keys', available: false },
   { id: 'configuration', available: false },
-  { id: 'network', available: false },
+  { id: 'network', available: true },
   { id: 'launch', available: false },
   { id: 'mlNodes', available: false },
   { id: 'status', available: false },

@@ -31,5 +31,6 @@ export const createWizardSlice: StateCreator<RootState, [], [], WizardSlice> = (
       return { runs }
     })
     get().connectionProgressReceived(event)
+    get().checkProgressReceived(event)
   },
 })

@@ -1,0 +1,299 @@
+import type { StateCreator } from 'zustand'
+import type {
+  CheckCatalogueEntry,
+  CheckId,
+  CheckProgressData,
+  CheckResult,
+  ModelRequirement,
+  PathResult,
+} from '../../../electron/shared/checks'
+import type { ProgressEvent } from '../../../electron/shared/progress'
+import type { Profile } from '../../../electron/shared/profile'
+import type { AppError } from '../../../electron/shared/result'
+import { getApi } from '../api'
+import type { RootState } from '.'
+
+/** The two wizard steps that show check results. */
+export type CheckStep = 'prerequisites' | 'network'
+
+/**
+ * Which step a check belongs to: host facts in step 2; the firewall, the paths between hosts and the
+ * outside-in probes in step 5 (every check that is not a host fact, plus `firewall.*`).
+ */
+export function stepOfCheckId(id: CheckId): CheckStep {
+  return /^(firewall|net|outside)\./.test(id) ? 'network' : 'prerequisites'
+}
+
+/** The key of one result row: a check on a server. */
+export function resultKey(serverId: string, checkId: CheckId): string {
+  return `${serverId}|${checkId}`
+}
+
+/** The key of one tested connection. */
+export function pathKey(path: Pick<PathResult, 'from' | 'to' | 'port'>): string {
+  return `${path.from}>${path.to}:${path.port}`
+}
+
+/** A host's part of the current run. */
+export interface HostProgress {
+  /** Checks the host will report in this run. */
+  readonly expected: number
+  readonly received: number
+  readonly done: boolean
+}
+
+/** A run of the checks that is going (or just ended). */
+export interface CheckRun {
+  readonly runId: string
+  readonly profileId: string
+  readonly step: CheckStep
+  /** The rows this run re-checks (all rows of the step when it is a full run). */
+  readonly keys: readonly string[] | 'all'
+  readonly hosts: Readonly<Record<string, HostProgress>>
+}
+
+/** What the app knows about the checks of one profile (kept in memory only, never persisted). */
+export interface ProfileChecks {
+  readonly results: Readonly<Record<string, CheckResult>>
+  readonly paths: Readonly<Record<string, PathResult>>
+  /** Warnings the user accepted, by result key, with the message they accepted. */
+  readonly acknowledged: Readonly<Record<string, string>>
+  /** The run of each step, while it goes. */
+  readonly running: Readonly<Partial<Record<CheckStep, CheckRun>>>
+  /** How the last run of each step ended, when not normally. */
+  readonly lastError: Readonly<Partial<Record<CheckStep, AppError>>>
+  /** When each step's last run finished (ISO). */
+  readonly finishedAt: Readonly<Partial<Record<CheckStep, string>>>
+  /** Model ids the user chose for this profile. */
+  readonly modelIds: readonly string[]
+}
+
+const EMPTY: ProfileChecks = {
+  results: {},
+  paths: {},
+  acknowledged: {},
+  running: {},
+  lastError: {},
+  finishedAt: {},
+  modelIds: [],
+}
+
+/** The checks state of a profile, or an empty one. */
+export function checksOf(
+  byProfile: Readonly<Record<string, ProfileChecks>>,
+  profileId: string | undefined,
+): ProfileChecks {
+  return (profileId && byProfile[profileId]) || EMPTY
+}
+
+/** What to re-check: one row, or every row of a step. */
+export interface CheckRequest {
+  readonly step: CheckStep
+  /** One row: the check and the server it ran on. */
+  readonly only?: { readonly checkId: CheckId; readonly serverId: string }
+}
+
+/** Prerequisite and network check results, per profile. */
+export interface ChecksSlice {
+  checkCatalogue: readonly CheckCatalogueEntry[] | undefined
+  fallbackModels: { readonly asOf: string; readonly models: readonly ModelRequirement[] } | undefined
+  checksLoadError: AppError | undefined
+  checksByProfile: Readonly<Record<string, ProfileChecks>>
+  /** Run id → profile and step, for routing progress events. */
+  checkRunIndex: Readonly<Record<string, { profileId: string; step: CheckStep }>>
+  checksStepOpened: () => Promise<void>
+  checkModelsChosen: (modelIds: readonly string[]) => void
+  checksRequested: (request: CheckRequest) => Promise<void>
+  checkRunCancelled: (step: CheckStep) => Promise<void>
+  checkWarningAcknowledged: (key: string, acknowledged: boolean) => void
+  checkProgressReceived: (event: ProgressEvent) => void
+}
+
+function isProgressData(data: unknown): data is CheckProgressData {
+  if (!data || typeof data !== 'object') return false
+  const type = (data as { type?: unknown }).type
+  return type === 'host-start' || type === 'result' || type === 'host-done' || type === 'paths'
+}
+
+/** The servers a row's re-check needs: paths between hosts need both ends. */
+function serversForRecheck(
+  profile: Profile,
+  entry: CheckCatalogueEntry | undefined,
+  serverId: string,
+): string[] {
+  if (entry?.scope === 'between-hosts') {
+    const network = profile.servers.find((s) => s.role === 'network')
+    return network && network.id !== serverId ? [serverId, network.id] : [serverId]
+  }
+  return [serverId]
+}
+
+export const createChecksSlice: StateCreator<RootState, [], [], ChecksSlice> = (set, get) => {
+  const update = (profileId: string, change: (current: ProfileChecks) => ProfileChecks): void =>
+    set((state) => ({
+      checksByProfile: {
+        ...state.checksByProfile,
+        [profileId]: change(checksOf(state.checksByProfile, profileId)),
+      },
+    }))
+
+  return {
+    checkCatalogue: undefined,
+    fallbackModels: undefined,
+    checksLoadError: undefined,
+    checksByProfile: {},
+    checkRunIndex: {},
+
+    async checksStepOpened() {
+      if (get().checkCatalogue && get().fallbackModels) return
+      const api = getApi()
+      const [catalogue, models] = await Promise.all([api.getCheckCatalogue({}), api.getFallbackModels({})])
+      set({
+        checkCatalogue: catalogue.ok ? catalogue.value.checks : undefined,
+        fallbackModels: models.ok ? models.value : undefined,
+        checksLoadError: !catalogue.ok ? catalogue.error : !models.ok ? models.error : undefined,
+      })
+    },
+
+    checkModelsChosen(modelIds) {
+      const profile = get().profile
+      if (profile) update(profile.id, (c) => ({ ...c, modelIds: [...modelIds] }))
+    },
+
+    async checksRequested({ step, only }) {
+      const { profile, checkCatalogue } = get()
+      if (!profile || !checkCatalogue || profile.servers.length === 0) return
+      if (checksOf(get().checksByProfile, profile.id).running[step]) return
+      const stepIds = checkCatalogue.filter((e) => stepOfCheckId(e.id) === step).map((e) => e.id)
+      const checkIds: CheckId[] = only ? [only.checkId] : stepIds
+      const entry = only ? checkCatalogue.find((e) => e.id === only.checkId) : undefined
+      const serverIds = only ? serversForRecheck(profile, entry, only.serverId) : undefined
+      const runId = crypto.randomUUID()
+      const profileId = profile.id
+      const run: CheckRun = {
+        runId,
+        profileId,
+        step,
+        keys: only ? [resultKey(only.serverId, only.checkId)] : 'all',
+        hosts: {},
+      }
+      set((state) => ({ checkRunIndex: { ...state.checkRunIndex, [runId]: { profileId, step } } }))
+      update(profileId, (c) => {
+        // A full run starts from a clean slate for the step, so results visibly stream in.
+        let results = c.results
+        if (!only) {
+          const ids = new Set<string>(stepIds)
+          results = Object.fromEntries(Object.entries(c.results).filter(([, r]) => !ids.has(r.checkId)))
+        }
+        return {
+          ...c,
+          results,
+          paths: !only && step === 'network' ? {} : c.paths,
+          running: { ...c.running, [step]: run },
+          lastError: { ...c.lastError, [step]: undefined },
+        }
+      })
+      const modelIds = checksOf(get().checksByProfile, profileId).modelIds
+      const result = await getApi().runChecks(
+        {
+          profile,
+          checkIds,
+          ...(serverIds ? { serverIds } : {}),
+          ...(modelIds.length > 0 ? { modelIds: [...modelIds] } : {}),
+        },
+        { runId },
+      )
+      if (result.ok) {
+        // Events may be dropped by a transport; the final answer is the truth.
+        update(profileId, (c) => {
+          const results = { ...c.results }
+          for (const r of result.value.results) results[resultKey(r.serverId, r.checkId)] = r
+          const paths = { ...c.paths }
+          for (const p of result.value.paths) paths[pathKey(p)] = p
+          return { ...c, results, paths }
+        })
+      }
+      update(profileId, (c) => ({
+        ...c,
+        running: { ...c.running, [step]: undefined },
+        lastError: { ...c.lastError, [step]: result.ok ? undefined : result.error },
+        finishedAt: { ...c.finishedAt, [step]: new Date().toISOString() },
+      }))
+      set((state) => {
+        const index = { ...state.checkRunIndex }
+        delete index[runId]
+        return { checkRunIndex: index }
+      })
+    },
+
+    async checkRunCancelled(step) {
+      const profile = get().profile
+      const run = checksOf(get().checksByProfile, profile?.id).running[step]
+      if (run) await getApi().cancel(run.runId)
+    },
+
+    checkWarningAcknowledged(key, acknowledged) {
+      const profile = get().profile
+      if (!profile) return
+      update(profile.id, (c) => {
+        const next = { ...c.acknowledged }
+        const result = c.results[key]
+        if (acknowledged && result) next[key] = result.messageKey
+        else delete next[key]
+        return { ...c, acknowledged: next }
+      })
+    },
+
+    checkProgressReceived(event) {
+      const route = get().checkRunIndex[event.runId]
+      if (!route || !isProgressData(event.data)) return
+      const data = event.data
+      update(route.profileId, (c) => {
+        const run = c.running[route.step]
+        if (!run || run.runId !== event.runId) return c
+        const host = (id: string): HostProgress => run.hosts[id] ?? { expected: 0, received: 0, done: false }
+        switch (data.type) {
+          case 'host-start': {
+            const hosts = {
+              ...run.hosts,
+              [data.serverId]: { ...host(data.serverId), expected: data.checkIds.length },
+            }
+            return { ...c, running: { ...c.running, [route.step]: { ...run, hosts } } }
+          }
+          case 'result': {
+            const r = data.result
+            const key = resultKey(r.serverId, r.checkId)
+            const acknowledged = { ...c.acknowledged }
+            // An acknowledgement holds only for the warning the user saw.
+            if (
+              acknowledged[key] !== undefined &&
+              (r.status !== 'warn' || acknowledged[key] !== r.messageKey)
+            )
+              delete acknowledged[key]
+            const paths = { ...c.paths }
+            for (const p of r.paths ?? []) paths[pathKey(p)] = p
+            const current = host(r.serverId)
+            const hosts = { ...run.hosts, [r.serverId]: { ...current, received: current.received + 1 } }
+            return {
+              ...c,
+              results: { ...c.results, [key]: r },
+              paths,
+              acknowledged,
+              running: { ...c.running, [route.step]: { ...run, hosts } },
+            }
+          }
+          case 'paths': {
+            const paths = { ...c.paths }
+            for (const p of data.paths) paths[pathKey(p)] = p
+            return { ...c, paths }
+          }
+          case 'host-done': {
+            const id = data.summary.serverId
+            const hosts = { ...run.hosts, [id]: { ...host(id), done: true } }
+            return { ...c, running: { ...c.running, [route.step]: { ...run, hosts } } }
+          }
+        }
+      })
+    },
+  }
+}
