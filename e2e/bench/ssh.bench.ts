@@ -29,7 +29,10 @@ export interface SshBenchResult {
   /** parallel-all / one: near 1 means hosts really run in parallel. */
   readonly parallelRatio: number
   readonly pooledCommandsMs: number
+  /** pooledCommandsMs / commands: channel open + exec + exit on a live connection (a few RTT + sshd's fork). */
+  readonly pooledMsPerCommand: number
   readonly separateSshProcessesMs: number
+  readonly separateMsPerCommand: number
   /** separate / pooled: how many times faster the pooled connection is. */
   readonly pooledSpeedup: number
 }
@@ -108,7 +111,9 @@ export async function runSshBench(hosts: readonly BenchHost[], commands = 20): P
       allHostsParallelConnectAndCommandMs: all,
       parallelRatio: Math.round((all / one) * 100) / 100,
       pooledCommandsMs: pooled,
+      pooledMsPerCommand: Math.round((pooled / commands) * 10) / 10,
       separateSshProcessesMs: separate,
+      separateMsPerCommand: Math.round((separate / commands) * 10) / 10,
       pooledSpeedup: Math.round((separate / pooled) * 100) / 100,
     }
   } finally {
