@@ -46,6 +46,9 @@ export function createSshFeature(deps: {
     const via = server.jumpHostId ? { via: server.jumpHostId } : {}
     try {
       const target = targetOf(server, all)
+      // "Test connection" means a fresh handshake: the host key is verified again and the login is
+      // tried again, instead of trusting a pooled connection from before (unless work is using it).
+      if ((pool.stats(target.id)?.inUse ?? 0) === 0) pool.close(target.id)
       const key = await pool.connect(target, signal)
       const password = secrets.heldPassword(target.id)
       const facts = await probeHostFacts(pool, target, {
