@@ -1,7 +1,7 @@
 // The SSH layer against the lab's real hosts (net, ml1, ml2: OpenSSH in network namespaces), with
 // the lab's faults: a rotated host key, a host reachable only through another, killed connections.
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -147,6 +147,40 @@ describeLab('SSH on the lab hosts', (lab: () => Lab) => {
       await pool.dispose()
     } finally {
       agent.kill()
+    }
+  })
+
+  it('logs in with an encrypted OpenSSH key, asking for the passphrase again after a wrong one', async () => {
+    const ml1 = labHost(lab(), 'ml1')
+    const key = join(work, 'id_encrypted')
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'lab-passphrase', '-C', 'ghw-lab', '-f', key])
+    const authorized = join(ml1.home, '.ssh', 'authorized_keys')
+    const original = readFileSync(authorized, 'utf8')
+    appendFileSync(authorized, readFileSync(`${key}.pub`, 'utf8'))
+    try {
+      const trust = new HostKeyTrust(undefined, [knownHostsFor('kh-enc', [ml1])])
+      const asked: string[] = []
+      const answers = ['wrong-passphrase', 'lab-passphrase']
+      const secrets: SecretProvider = {
+        ...secretsOf().secrets,
+        passphrase: (_t, keyPath, retry) => {
+          asked.push(`${retry ? 'again' : 'first'}:${keyPath}`)
+          return Promise.resolve(answers.shift())
+        },
+      }
+      const pool = new SshPool({ trust, secrets })
+      const r = await pool.exec(keyTarget(ml1, { keyPath: key }), ['id', '-un'])
+      expect(r).toMatchObject({ code: 0, stdout: `${ml1.user}\n` })
+      expect(asked).toEqual([`first:${key}`, `again:${key}`])
+      await pool.dispose()
+
+      const giveUp = new SshPool({ trust, secrets: secretsOf().secrets })
+      const failure = await failureOf(giveUp.connect(keyTarget(ml1, { keyPath: key })))
+      expect(failure.code).toBe('PASSPHRASE_REQUIRED')
+      expect(failure.message).toContain(key)
+      await giveUp.dispose()
+    } finally {
+      writeFileSync(authorized, original)
     }
   })
 
