@@ -96,17 +96,40 @@ export function ServerForm(props: {
     }
   }
 
-  const fieldProps = (field: Field) => ({
-    id: `${id}-${field}`,
-    'aria-invalid': errors[field] !== undefined,
-    'aria-describedby': errors[field] ? `${id}-${field}-err` : `${id}-${field}-help`,
-  })
-  const fieldError = (field: Field) =>
-    errors[field] ? (
-      <p id={`${id}-${field}-err`} className="field-error">
-        {t(`validation.${errors[field]}`)}
-      </p>
-    ) : null
+  /** One text field with its label, help line and (after a submit) its problem. */
+  const textField = (
+    field: Field,
+    value: string,
+    extra: { narrow?: boolean; autoFocus?: boolean; code?: boolean; numeric?: boolean } = {},
+  ) => {
+    const fieldId = `${id}-${field}`
+    const problem = errors[field]
+    return (
+      <div className={extra.narrow ? 'field field-narrow' : 'field'}>
+        <label htmlFor={fieldId}>{t(`server.${field}`)}</label>
+        <input
+          id={fieldId}
+          value={value}
+          aria-invalid={problem !== undefined}
+          aria-describedby={problem ? `${fieldId}-err` : `${fieldId}-help`}
+          // The form opens because the user asked for it: put them straight into the first field.
+          autoFocus={extra.autoFocus}
+          spellCheck={extra.code ? false : undefined}
+          autoCapitalize={extra.code ? 'off' : undefined}
+          inputMode={extra.numeric ? 'numeric' : undefined}
+          onChange={(e) => change(field, e.target.value)}
+        />
+        <p id={`${fieldId}-help`} className="help">
+          {t(`server.${field}Help`)}
+        </p>
+        {problem && (
+          <p id={`${fieldId}-err`} className="field-error">
+            {t(`validation.${problem}`)}
+          </p>
+        )}
+      </div>
+    )
+  }
 
   return (
     <form
@@ -117,61 +140,10 @@ export function ServerForm(props: {
     >
       <h3>{props.initial ? t('servers.editTitle') : t('servers.addTitle')}</h3>
       <div className="grid">
-        <div className="field">
-          <label htmlFor={`${id}-name`}>{t('server.name')}</label>
-          <input
-            {...fieldProps('name')}
-            // The form opens because the user asked for it: put them straight into the first field.
-            autoFocus
-            value={draft.name}
-            onChange={(e) => change('name', e.target.value)}
-          />
-          <p id={`${id}-name-help`} className="help">
-            {t('server.nameHelp')}
-          </p>
-          {fieldError('name')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-address`}>{t('server.address')}</label>
-          <input
-            {...fieldProps('address')}
-            value={draft.address}
-            spellCheck={false}
-            autoCapitalize="off"
-            onChange={(e) => change('address', e.target.value)}
-          />
-          <p id={`${id}-address-help`} className="help">
-            {t('server.addressHelp')}
-          </p>
-          {fieldError('address')}
-        </div>
-        <div className="field field-narrow">
-          <label htmlFor={`${id}-port`}>{t('server.port')}</label>
-          <input
-            {...fieldProps('port')}
-            value={draft.port}
-            inputMode="numeric"
-            onChange={(e) => change('port', e.target.value)}
-          />
-          <p id={`${id}-port-help`} className="help">
-            {t('server.portHelp')}
-          </p>
-          {fieldError('port')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-user`}>{t('server.user')}</label>
-          <input
-            {...fieldProps('user')}
-            value={draft.user}
-            spellCheck={false}
-            autoCapitalize="off"
-            onChange={(e) => change('user', e.target.value)}
-          />
-          <p id={`${id}-user-help`} className="help">
-            {t('server.userHelp')}
-          </p>
-          {fieldError('user')}
-        </div>
+        {textField('name', draft.name, { autoFocus: true })}
+        {textField('address', draft.address, { code: true })}
+        {textField('port', String(draft.port), { narrow: true, numeric: true })}
+        {textField('user', draft.user, { code: true })}
       </div>
 
       {props.topology === 'split' && (
@@ -209,21 +181,7 @@ export function ServerForm(props: {
         <p className="help">{t(`auth.${draft.auth}Help`)}</p>
       </fieldset>
 
-      {draft.auth === 'key' && (
-        <div className="field">
-          <label htmlFor={`${id}-keyPath`}>{t('server.keyPath')}</label>
-          <input
-            {...fieldProps('keyPath')}
-            value={draft.keyPath ?? ''}
-            spellCheck={false}
-            onChange={(e) => change('keyPath', e.target.value)}
-          />
-          <p id={`${id}-keyPath-help`} className="help">
-            {t('server.keyPathHelp')}
-          </p>
-          {fieldError('keyPath')}
-        </div>
-      )}
+      {draft.auth === 'key' && textField('keyPath', draft.keyPath ?? '', { code: true })}
 
       {failure && (
         <p className="field-error" role="alert">
