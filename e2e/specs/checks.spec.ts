@@ -36,6 +36,15 @@ const labHost = (lab: Lab, name: string): LabHost => {
 }
 type Undo = () => Promise<void>
 
+/** A picture of the whole step for review (the step scrolls inside main, so the viewport grows). */
+async function fullShot(page: Page, path: string): Promise<void> {
+  const viewport = page.viewportSize()
+  const height = await page.getByRole('main').evaluate((main) => main.scrollHeight + 60)
+  await page.setViewportSize({ width: 1280, height: Math.max(860, height) })
+  await page.screenshot({ path })
+  if (viewport) await page.setViewportSize(viewport)
+}
+
 /** Stops ml1's dockerd; undo starts it again. */
 async function stopDocker(name: string): Promise<Undo> {
   const read = `lab.readLab(${JSON.stringify(labHostsPath())})`
@@ -199,6 +208,7 @@ test.describe('checks on the lab (steps 2 and 5)', () => {
         await expect(engine).toContainText('Failed', { timeout: 60_000 })
         await expect(engine).toContainText('Docker is installed but the daemon is not running.')
         await expect(engine).toContainText('Start the Docker daemon and enable it at boot.')
+        await fullShot(page, test.info().outputPath('step2-failure.png'))
         await expect(engine.locator('code')).toHaveText('sudo systemctl enable --now docker')
         await engine.getByRole('button', { name: 'Copy the command for Docker Engine on ml1' }).click()
         await expect(engine.getByRole('status')).toHaveText('Copied')
@@ -241,7 +251,17 @@ test.describe('checks on the lab (steps 2 and 5)', () => {
     await withFault(
       () => blockPort('net', 9100, 'ml1'),
       async (undo) => {
+        // A dropped port holds the run for the connect timeout: long enough to see progress and cancel.
         await page.getByRole('button', { name: 'Run checks' }).click()
+        await expect(page.getByRole('progressbar', { name: 'Checks on ml1' })).toBeVisible()
+        await expect(page.getByRole('progressbar', { name: 'Checks on net' })).toBeVisible()
+        await page.getByRole('button', { name: 'Cancel' }).click()
+        await expect(page.getByText('Cancelled. The results that arrived are shown.')).toBeVisible({
+          timeout: 30_000,
+        })
+        await expect(page.getByRole('button', { name: 'Cancel' })).toHaveCount(0)
+
+        await page.getByRole('button', { name: /^(Run checks|Check all again)$/ }).click()
         const callback = row(page, 'ml1', 'ML node → network node :9100')
         await expect(callback).toContainText('Failed', { timeout: 90_000 })
         await expect(callback).toContainText('a firewall blocks it')
@@ -253,6 +273,7 @@ test.describe('checks on the lab (steps 2 and 5)', () => {
         const rules = page.getByRole('region', { name: 'Suggested firewall rules' })
         await expect(rules).toContainText('Run on net')
         await expect(rules).toContainText(`sudo ufw allow from ${ml1Address} to any port 9100 proto tcp`)
+        await fullShot(page, test.info().outputPath('step5-blocked.png'))
 
         await undo()
         await page.getByRole('button', { name: 'Check again: ML node → network node :9100 on ml1' }).click()
@@ -276,6 +297,7 @@ test.describe('checks on the lab (steps 2 and 5)', () => {
         await expect(engine).toContainText('失败', { timeout: 90_000 })
         await expect(engine).toContainText('已安装 Docker，但守护进程未运行。')
         await expect(engine).toContainText('请启动 Docker 守护进程并设置开机自启。')
+        await fullShot(page, test.info().outputPath('step2-zh.png'))
         await expect(engine.getByRole('button', { name: '复制 ml1 上 Docker Engine 的命令' })).toBeVisible()
       },
     )

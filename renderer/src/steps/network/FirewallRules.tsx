@@ -3,30 +3,7 @@ import { useTranslation } from 'react-i18next'
 import type { CheckResult } from '../../../../electron/shared/checks'
 import type { Profile } from '../../../../electron/shared/profile'
 import { CopyButton } from '../prerequisites/CopyButton'
-
-/**
- * The server a fix must run on: a path between hosts is opened on its target, everything else on
- * the host that was checked.
- */
-function hostOfFix(result: CheckResult): string {
-  if (result.checkId.startsWith('net.')) return result.paths?.[0]?.to ?? result.serverId
-  return result.serverId
-}
-
-/** The firewall commands of every open problem of step 5, gathered per server. */
-export function suggestedRules(profile: Profile, results: readonly CheckResult[]): Map<string, string[]> {
-  const byHost = new Map<string, string[]>()
-  for (const r of results) {
-    if ((r.status !== 'fail' && r.status !== 'warn') || !r.fix?.command) continue
-    const host = hostOfFix(r)
-    if (!profile.servers.some((s) => s.id === host)) continue
-    const lines = byHost.get(host) ?? []
-    for (const line of r.fix.command.split('\n'))
-      if (line.trim() !== '' && !lines.includes(line)) lines.push(line)
-    byHost.set(host, lines)
-  }
-  return byHost
-}
+import { suggestedRules } from './firewall-rules'
 
 /** Suggested firewall rules, one block per server, each with a Copy button. */
 export function FirewallRules({ profile, results }: { profile: Profile; results: readonly CheckResult[] }) {
@@ -46,7 +23,7 @@ export function FirewallRules({ profile, results }: { profile: Profile; results:
           return (
             <div key={server.id} className="rules-block">
               <h3>{t('checksUi.rules.onHost', { host: name })}</h3>
-              <div className="command">
+              <div className="fix-command">
                 <pre>
                   <code id={`${id}-${server.id}`}>{text}</code>
                 </pre>

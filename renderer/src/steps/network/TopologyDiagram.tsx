@@ -55,7 +55,9 @@ export function TopologyDiagram({ profile }: { profile: Profile }) {
     return server ? server.name || server.address : sid
   }
 
-  const draw = (arrow: Arrow): { d: string; lx: number; ly: number; anchor: 'middle' | 'start' } | null => {
+  const draw = (
+    arrow: Arrow,
+  ): { d: string; lx: number; ly: number; anchor: 'middle' | 'start' | 'end' } | null => {
     const to = boxes.get(arrow.to)
     if (!to) return null
     if (arrow.kind === 'internal') {
@@ -81,9 +83,9 @@ export function TopologyDiagram({ profile }: { profile: Profile }) {
     const y = to.y + to.h / 2
     return {
       d: `M${lane},70 L${lane},${y} L${ML_X + BOX_W + 2},${y}`,
-      lx: ML_X + BOX_W + 8,
-      ly: y - 6,
-      anchor: 'start',
+      lx: lane - 6,
+      ly: y - 7,
+      anchor: 'end',
     }
   }
 
@@ -106,8 +108,9 @@ export function TopologyDiagram({ profile }: { profile: Profile }) {
               viewBox="0 0 10 10"
               refX="9"
               refY="5"
-              markerWidth="7"
-              markerHeight="7"
+              markerWidth="11"
+              markerHeight="11"
+              markerUnits="userSpaceOnUse"
               orient="auto-start-reverse"
             >
               <path d="M0,0 L10,5 L0,10 z" className={`head head-${state}`} />

@@ -65,7 +65,7 @@ export function CheckRow(props: CheckRowProps) {
                   <span className="check-label">{t('checksUi.row.fix')}</span> {t(fix.key, values)}
                 </p>
                 {fix.command && (
-                  <div className="command">
+                  <div className="fix-command">
                     <pre>
                       <code id={`${id}-cmd`}>{fix.command}</code>
                     </pre>
