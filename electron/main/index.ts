@@ -3,7 +3,7 @@ import { createService, type AppService } from '../core/service'
 import { registerIpc } from './ipc'
 import { buildMenu } from './menu'
 import { preloadScript, rendererIndex, USER_DATA_ENV } from './paths'
-import { isAppUrl, secureWebPreferences } from './security'
+import { isAppUrl, isPermissionAllowed, secureWebPreferences } from './security'
 
 // Tests and portable installs point the app at their own data folder; must happen before 'ready'.
 const userDataOverride = process.env[USER_DATA_ENV]
@@ -66,9 +66,16 @@ if (!app.requestSingleInstanceLock()) {
   })
 
   void app.whenReady().then(() => {
-    // No web permission (camera, notifications, geolocation, ...) is ever needed.
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-    session.defaultSession.setPermissionCheckHandler(() => false)
+    // Only clipboard writes (the Copy buttons) from our own page; camera, notifications, geolocation
+    // and everything else are refused.
+    const own = (url: string): boolean => isAppUrl(url, rendererFile, devServerUrl)
+    session.defaultSession.setPermissionRequestHandler((wc, permission, callback) =>
+      callback(isPermissionAllowed(permission, wc.getURL(), own)),
+    )
+    // A file:// page's origin is opaque, so judge by the page's own URL.
+    session.defaultSession.setPermissionCheckHandler((wc, permission, origin, details) =>
+      isPermissionAllowed(permission, details.requestingUrl ?? wc?.getURL() ?? origin, own),
+    )
 
     service = createService({
       dataDir: app.getPath('userData'),

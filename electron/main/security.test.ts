@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { isAppUrl, secureWebPreferences } from './security'
+import { isAppUrl, isPermissionAllowed, secureWebPreferences } from './security'
 
 const renderer = '/opt/Gonka Host Wizard/resources/app.asar/out/renderer/index.html'
 
@@ -36,5 +36,21 @@ describe('secureWebPreferences', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
     })
+  })
+})
+
+describe('isPermissionAllowed', () => {
+  const own = (url: string) => isAppUrl(url, renderer, undefined)
+  const page = pathToFileURL(renderer).href
+
+  it('lets our page write to the clipboard and nothing else', () => {
+    expect(isPermissionAllowed('clipboard-sanitized-write', page, own)).toBe(true)
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+      expect(isPermissionAllowed(p, page, own)).toBe(false)
+    }
+  })
+
+  it('refuses even the clipboard to any other page', () => {
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'https://example.com/', own)).toBe(false)
   })
 })

@@ -38,3 +38,15 @@ export function secureWebPreferences(preload: string) {
     spellcheck: false,
   } as const
 }
+
+/** The only web permission the app uses: writing sanitized text to the clipboard (Copy buttons). */
+const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write'])
+
+/** Decides a permission request: only allowed permissions, and only for our own renderer page. */
+export function isPermissionAllowed(
+  permission: string,
+  requestingUrl: string,
+  isOwnUrl: (url: string) => boolean,
+): boolean {
+  return ALLOWED_PERMISSIONS.has(permission) && isOwnUrl(requestingUrl)
+}
