@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { validateAddress, validateServer, validateTopology, parsePort, type ServerDraft } from './profile'
+import {
+  profileSchema,
+  validateAddress,
+  validateServer,
+  validateTopology,
+  parsePort,
+  type ServerDraft,
+} from './profile'
 
 const base: ServerDraft = {
   id: 'a',
@@ -93,5 +100,27 @@ describe('topology', () => {
     expect(validateTopology('split', [{ role: 'network' }, { role: 'network' }, { role: 'ml' }])).toBe(
       'splitOneNetwork',
     )
+  })
+})
+
+describe('seed API URL on the profile', () => {
+  const stored = {
+    schemaVersion: 1,
+    id: 'p1',
+    name: 'lab',
+    topology: 'split',
+    servers: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  }
+  it('is optional: a file written before it existed still reads', () => {
+    expect(profileSchema.parse(stored)).not.toHaveProperty('seedApiUrl')
+  })
+  it('is kept when present, even when not valid yet (the form says what is wrong)', () => {
+    expect(profileSchema.parse({ ...stored, seedApiUrl: 'http://node2.gonka.ai:8000' }).seedApiUrl).toBe(
+      'http://node2.gonka.ai:8000',
+    )
+    expect(profileSchema.safeParse({ ...stored, seedApiUrl: 'node2' }).success).toBe(true)
+    expect(profileSchema.safeParse({ ...stored, seedApiUrl: 'x'.repeat(3000) }).success).toBe(false)
   })
 })

@@ -21,6 +21,9 @@ export type AuthMethod = (typeof AUTH_METHODS)[number]
 /** Server names: what the user calls the machine (shown in the rail, logs, the topology picture). */
 const NAME_MAX = 64
 
+/** Longest seed API URL a profile keeps. */
+export const SEED_URL_MAX = 2048
+
 /** A server as stored in a profile. */
 export const serverSchema = z.object({
   id: z.string().min(1).max(64),
@@ -44,6 +47,12 @@ export const profileSchema = z.object({
   name: z.string().min(1).max(80),
   topology: z.enum(TOPOLOGIES),
   servers: z.array(serverSchema).max(64),
+  /**
+   * The seed node's public API the model list is read from (`GET <seed>/v1/governance/models`), for
+   * example `http://node2.gonka.ai:8000`. Optional (absent in older files). Kept lenient here so a
+   * bad value never makes a whole profile unreadable; {@link validateSeedApiUrl} says what is wrong.
+   */
+  seedApiUrl: z.string().max(SEED_URL_MAX).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 })
@@ -90,6 +99,10 @@ export const VALIDATION_KEYS = [
   'splitNeedsMl',
   'singleNeedsOne',
   'profileNameRequired',
+  'seedUrlInvalid',
+  'seedUrlScheme',
+  'seedUrlCredentials',
+  'seedUrlQuery',
 ] as const
 /** One of {@link VALIDATION_KEYS}. */
 export type ValidationKey = (typeof VALIDATION_KEYS)[number]
@@ -116,6 +129,32 @@ export function validateAddress(raw: string): ValidationKey | undefined {
   if (value.includes('@')) return 'addressHasUserOrPort'
   if (!value.startsWith('[') && value.split(':').length === 2) return 'addressHasUserOrPort'
   if (!isHostAddress(value)) return 'addressInvalid'
+  return undefined
+}
+
+/**
+ * Checks a seed API URL as the user typed it: an absolute http:// or https:// URL with a host, no user
+ * name or password in it, and no query or fragment (a path prefix is allowed). Empty means "not set"
+ * and is fine.
+ */
+export function validateSeedApiUrl(raw: string): ValidationKey | undefined {
+  const value = raw.trim()
+  if (value === '') return undefined
+  if (value.length > SEED_URL_MAX) return 'seedUrlInvalid'
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)
+  if (!scheme) return 'seedUrlInvalid'
+  const name = (scheme[1] ?? '').toLowerCase()
+  if (name !== 'http' && name !== 'https') return 'seedUrlScheme'
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return 'seedUrlInvalid'
+  }
+  if (!/^https?:\/\//i.test(value) || url.hostname === '') return 'seedUrlInvalid'
+  if (url.username !== '' || url.password !== '' || /^https?:\/\/[^/?#]*@/i.test(value))
+    return 'seedUrlCredentials'
+  if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) return 'seedUrlQuery'
   return undefined
 }
 
