@@ -93,6 +93,8 @@ images_json() {
 
 standins_hash() {
   {
+    # Bump when the rootfs recipe in ensure_image_tars changes, so cached tars are rebuilt.
+    echo "rootfs recipe 2"
     "$NODE_BIN" --version
     stat -L -c '%n %s %Y' "$NODE_BIN"
     if [[ -d "$STANDINS_DIR" ]]; then
@@ -134,6 +136,11 @@ ensure_image_tars() {
     for lib in $(ldd "$NODE_BIN" | grep -oE '/[^ ]+'); do cp -L --parents "$lib" "$r/"; done
     cp "$(command -v busybox)" "$r/bin/busybox"
     for b in sh wget cat ls env sleep ps kill nc; do ln -sf busybox "$r/bin/$b"; done
+    # The stand-in CLI on PATH, as in the real api and inferenced images (`docker compose exec api
+    # inferenced …`); its `#!/usr/bin/env node` shebang needs /usr/bin/env.
+    mkdir -p "$r/usr/bin"
+    ln -sf /bin/busybox "$r/usr/bin/env"
+    ln -sf /app/bin/inferenced "$r/usr/local/bin/inferenced"
     chmod 1777 "$r/tmp"
     if [[ -d "$STANDINS_DIR" ]]; then cp -a "$STANDINS_DIR/." "$r/app/"; fi
     rm -rf "$r/app/gonka-repo"

@@ -97,6 +97,15 @@ describe('bin/inferenced (stand-in)', () => {
     expect(ok.code).toBe(0)
   })
 
+  it('reads the passphrase from stdin before the environment, as the real CLI always asks', () => {
+    const args = ['keys', 'add', 'third', '--keyring-backend', 'file', '--keyring-dir', dir]
+    const wrong = run(INFERENCED, args, 'wrongpass1\n', { KEYRING_PASSWORD: 'password1' })
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toContain('aes.KeyUnwrap(): integrity check failed.')
+    const right = run(INFERENCED, args, 'password1\n', { KEYRING_PASSWORD: 'not-the-password' })
+    expect(right.code).toBe(0)
+  })
+
   it('register-new-participant posts to the seed, which then knows the participant', async () => {
     const seedUrl = `http://127.0.0.1:${seed.port('seed public API')}`
     const pub = testPubkey(99)

@@ -499,6 +499,22 @@ describe('api: PoC with a reachable callback URL', () => {
     expect(n.state.failure_reason).toBe('')
     expect(api.logs.some((l) => l.includes('received generated PoC batch (v2) from ML node good'))).toBe(true)
     expect((await http(`http://127.0.0.1:${mlServerPort}/versions`)).status).toBe(200)
+    // The ML node is still generating from the first phase: the next phase must start anyway.
+    const state = await http(`http://127.0.0.1:${ml2.port('management')}/api/v1/state`)
+    expect(z.object({ state: z.string() }).parse(state.json).state).toBe('POW')
+    const again = await http(`${admin}/admin/v1/standin/poc/start`, { method: 'POST', body: {} })
+    expect(
+      z
+        .record(z.string(), z.object({ started: z.boolean(), error: z.string().nullable() }))
+        .parse(again.json)['good'],
+    ).toEqual({ started: true, error: null })
+    await waitFor('second batch received', () =>
+      Promise.resolve(
+        api.logs.filter((l) => l.includes('received generated PoC batch (v2) from ML node good')).length > 1
+          ? true
+          : undefined,
+      ),
+    )
   })
 })
 

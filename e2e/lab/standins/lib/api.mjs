@@ -453,6 +453,17 @@ export async function runApi(args) {
       if (schemeInHost(n.host)) {
         rec.poc.trigger_error = `invalid host "${n.host}"`
       } else {
+        // A new PoC phase finds the ML node still busy with the last one (or serving inference):
+        // stop it first, as the real broker does before it starts PoC, so a second trigger works.
+        const s = await fetchJson(`${pocBase(n)}/api/v1/state`)
+        if (s.ok && s.json && s.json.state && s.json.state !== 'STOPPED') {
+          const stop = await fetchJson(`${pocBase(n)}/api/v1/stop`, { method: 'POST', body: {} })
+          if (!stop.ok)
+            log(
+              ROLE,
+              `WARNING stopping ML node ${n.id} before PoC failed: ${stop.error || 'HTTP ' + stop.status}`,
+            )
+        }
         const r = await fetchJson(`${pocBase(n)}/api/v1/inference/pow/init/generate`, {
           method: 'POST',
           body,
