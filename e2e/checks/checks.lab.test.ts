@@ -104,6 +104,54 @@ describeLab('prerequisite and network checks on the lab', (lab) => {
     }
   })
 
+  /** Listening TCP ports on a lab host, and the listeners' flag files left in its /tmp. */
+  const leftovers = async (host: string): Promise<{ ports: number[]; flags: string }> => {
+    const h = labHost(lab(), host)
+    const tcp = await rootExec(h, ['cat', '/proc/net/tcp'])
+    const ports = tcp.stdout
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[3] === '0A' && f[1] !== undefined)
+      .map((f) => parseInt((f[1] ?? '').split(':')[1] ?? '0', 16))
+    const flags = await rootExec(h, ['sh', '-c', 'ls /tmp | grep ghw-listen || true'])
+    return { ports, flags: flags.stdout.trim() }
+  }
+
+  it('leaves no temporary listener behind, after a full run and after a cancelled one', async () => {
+    await run(['ml1'])
+    for (const [host, ports] of [
+      ['net', [9100]],
+      ['ml1', [5050, 8080]],
+    ] as const) {
+      const left = await leftovers(host)
+      expect(
+        left.ports.filter((p) => (ports as readonly number[]).includes(p)),
+        host,
+      ).toEqual([])
+      expect(left.flags, host).toBe('')
+    }
+    // Cancelled while the probes (which start the listeners) run: the listeners are still stopped.
+    const controller = new AbortController()
+    const cancelled = runChecksOnProfile({
+      profile: labProfile(lab(), ['ml1']),
+      executor: pool,
+      models: [],
+      modelSource: 'none',
+      signal: controller.signal,
+    })
+    setTimeout(() => controller.abort(), 300)
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' })
+    for (const host of ['net', 'ml1']) {
+      const left = await leftovers(host)
+      expect(
+        left.ports.filter((p) => [9100, 5050, 8080].includes(p)),
+        host,
+      ).toEqual([])
+      expect(left.flags, host).toBe('')
+    }
+  })
+
   it('9100 on net blocked from ml1 fails net.callback on ml1 with the allow rule as fix', async () => {
     await withFault(
       () => blockPort(lab(), 'net', { port: 9100, from: ['ml1'] }),

@@ -1,15 +1,62 @@
 # Gonka Host Wizard: temporary TCP listeners for the reachability checks.
-# Usage: sh -s -- TOKEN SECONDS PORT...
-# For each port that nothing listens on yet, starts a listener in the background that accepts and
-# closes connections. All of them stop when $TMPDIR/ghw-listen-TOKEN is removed (stop.sh) or after
-# SECONDS, whichever comes first, so nothing is left behind even if the app goes away.
+# Usage: sh -s -- TOKEN SECONDS PORT...   (also appended to probe.sh, after a `set --` line, so a
+# host's listeners start in the same SSH channel as its probe, right after the port checks.)
+# For each port that nothing listens on yet, listens in the background and accepts and closes
+# connections. Everything stops when /tmp/ghw-listen-TOKEN is removed (stop.sh) or after SECONDS,
+# whichever comes first, so nothing is left behind even if the app goes away.
 # Prints one JSON line: {"tool":...,"ports":{"9100":"temporary"|"existing"|"failed"}}
 TOKEN=$1
 SECS=$2
 shift 2
 case $TOKEN in *[!A-Za-z0-9_-]*|'') echo '{"error":"bad token"}'; exit 2 ;; esac
+case $SECS in *[!0-9]*|'') echo '{"error":"bad seconds"}'; exit 2 ;; esac
 FLAG=/tmp/ghw-listen-$TOKEN
 : >"$FLAG"
+
+if command -v python3 >/dev/null 2>&1; then
+  # One process for all ports: it binds them (a port in use is "existing"), forks a child that keeps
+  # the sockets, and prints the states only once the child's pid is on record for stop.sh.
+  # shellcheck disable=SC2016
+  python3 -c '
+import errno, json, os, select, socket, sys, time
+flag, secs, ports = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+state, socks = {}, []
+for p in ports:
+    if p in state:
+        continue
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(("0.0.0.0", int(p)))
+        s.listen(16)
+        s.setblocking(False)
+        socks.append(s)
+        state[p] = "temporary"
+    except (OSError, ValueError) as e:
+        s.close()
+        state[p] = "existing" if getattr(e, "errno", None) == errno.EADDRINUSE else "failed"
+if socks:
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        deadline = time.time() + secs
+        while time.time() < deadline and os.path.exists(flag):
+            ready, _, _ = select.select(socks, [], [], 0.2)
+            for s in ready:
+                try:
+                    s.accept()[0].close()
+                except OSError:
+                    pass
+        os._exit(0)
+    with open(flag + ".pids", "a") as f:
+        f.write("%d\n" % pid)
+print(json.dumps({"tool": "python3", "ports": state}, separators=(",", ":")))
+' "$FLAG" "$SECS" "$@" </dev/null
+  exit $?
+fi
 
 listening() { # port → 0 when a LISTEN socket (state 0A) exists on it
   hex=$(printf '%04X' "$1")
@@ -17,41 +64,21 @@ listening() { # port → 0 when a LISTEN socket (state 0A) exists on it
 }
 
 TOOL=none
-if command -v python3 >/dev/null 2>&1; then TOOL=python3
-elif command -v busybox >/dev/null 2>&1 && busybox nc --help 2>&1 | grep -q -- '-l'; then TOOL=busybox
+if command -v busybox >/dev/null 2>&1 && busybox nc --help 2>&1 | grep -q -- '-l'; then TOOL=busybox
 elif command -v socat >/dev/null 2>&1; then TOOL=socat
 fi
 
 start() { # port
-  case $TOOL in
-    python3)
-      # shellcheck disable=SC2016
-      nohup python3 -c '
-import os, socket, sys, time
-port, flag, deadline = int(sys.argv[1]), sys.argv[2], time.time() + float(sys.argv[3])
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", port)); s.listen(16); s.settimeout(0.2)
-while time.time() < deadline and os.path.exists(flag):
-    try:
-        c, _ = s.accept(); c.close()
-    except socket.timeout:
-        pass
-' "$1" "$FLAG" "$SECS" >/dev/null 2>&1 </dev/null &
-      ;;
-    busybox | socat)
-      (
-        end=$(($(date +%s) + SECS))
-        while [ -e "$FLAG" ] && [ "$(date +%s)" -lt "$end" ]; do
-          if [ $TOOL = busybox ]; then
-            busybox timeout 1 busybox nc -l -p "$1" </dev/null >/dev/null 2>&1
-          else
-            timeout 1 socat -u "TCP-LISTEN:$1,reuseaddr" /dev/null >/dev/null 2>&1
-          fi
-        done
-      ) >/dev/null 2>&1 </dev/null &
-      ;;
-  esac
+  (
+    end=$(($(date +%s) + SECS))
+    while [ -e "$FLAG" ] && [ "$(date +%s)" -lt "$end" ]; do
+      if [ $TOOL = busybox ]; then
+        busybox timeout 1 busybox nc -l -p "$1" </dev/null >/dev/null 2>&1
+      else
+        timeout 1 socat -u "TCP-LISTEN:$1,reuseaddr" /dev/null >/dev/null 2>&1
+      fi
+    done
+  ) >/dev/null 2>&1 </dev/null &
   echo $! >>"$FLAG.pids"
 }
 
@@ -64,7 +91,7 @@ done
 
 # Wait (up to ~3 s) until the listeners are bound, then report each port.
 i=0
-while [ $i -lt 30 ]; do
+while [ $TOOL != none ] && [ $i -lt 30 ]; do
   ok=1
   for p in $WANT; do listening "$p" || ok=0; done
   [ $ok = 1 ] && break

@@ -4,8 +4,7 @@ case $TOKEN in *[!A-Za-z0-9_-]*|'') exit 2 ;; esac
 FLAG=/tmp/ghw-listen-$TOKEN
 rm -f "$FLAG"
 if [ -f "$FLAG.pids" ]; then
-  # The listeners notice the missing flag within 0.2 s; the kill is for a stuck one.
-  sleep 0.3 2>/dev/null || sleep 1
+  # The listeners also stop on their own once the flag is gone; no need to wait for that.
   while read -r pid; do kill "$pid" 2>/dev/null; done <"$FLAG.pids"
   rm -f "$FLAG.pids"
 fi

@@ -8,7 +8,7 @@ import { z } from 'zod'
 import type { CheckId, CheckResult, PathResult, PathState } from '../../shared/checks'
 import type { HostTarget, RemoteExecutor } from '../ssh/types'
 import { privatePortsForRole, publicPortsForRole } from './catalogue'
-import { probeScript } from './probe'
+import { listenArgs, parseListenOutput, probeScript, type ListenRequest } from './probe'
 import { toResult, type ServerRef, type Verdict } from './rules'
 
 /** Raw outcome of one TCP connect attempt. */
@@ -61,10 +61,6 @@ export function connectFromDesktop(host: string, port: number, timeoutMs: number
   })
 }
 
-const listenOutputSchema = z.object({
-  tool: z.string(),
-  ports: z.record(z.string(), z.enum(['temporary', 'existing', 'failed'])),
-})
 const connectLineSchema = z.object({
   target: z.string(),
   outcome: z.enum(['open', 'refused', 'timeout', 'unreachable', 'error', 'notool']),
@@ -79,15 +75,46 @@ export interface NetworkHost {
 /** Options of one network phase. */
 export interface NetworkPhaseOptions {
   readonly executor: RemoteExecutor
+  /** Every host of the run; each one is settled (reachable or not) as its probe ends. */
   readonly hosts: readonly NetworkHost[]
   readonly checkIds: ReadonlySet<CheckId>
   readonly skipOutside: boolean
   readonly connectTimeoutSec?: number
+  /** How long temporary listeners live at most if nobody stops them (default 150 s). */
+  readonly listenerSeconds?: number
   readonly signal?: AbortSignal
   /** Called with each result as soon as it is known. */
   readonly onResult: (result: CheckResult) => void
   /** Counts remote commands per host (for the benchmark). */
   readonly onExec?: (hostId: string) => void
+}
+
+/** How a host came out of its probe, as far as the network checks care. */
+export type HostReadiness =
+  | { readonly reachable: false }
+  | {
+      readonly reachable: true
+      /** What listen.sh reported for each port; absent when no listener was asked for or it failed. */
+      readonly listeners?: Readonly<Record<string, 'temporary' | 'existing' | 'failed'>>
+    }
+
+/**
+ * The network checks of one run, as a pipeline: each host is settled when its own probe ends (the
+ * probe also starts its temporary listeners), and every connect starts as soon as both of its ends
+ * are settled, so a slow host delays only the paths that touch it.
+ */
+export interface NetworkPhase {
+  /** Listeners this host's probe should start (undefined: none). */
+  listenRequest(hostId: string): ListenRequest | undefined
+  /**
+   * The host's probe ended. `listenerMayRun` says whether listeners may have started there (then
+   * they are stopped at the end, whatever happened).
+   */
+  settle(hostId: string, readiness: HostReadiness, listenerMayRun: boolean): void
+  /** For a host that is reachable but not probed in this run: starts its listeners alone, then settles it. */
+  listenWithoutProbe(hostId: string): void
+  /** Settles the rest as unreachable, waits for every connect, stops every listener; returns what was found. */
+  finish(): Promise<{ results: CheckResult[]; paths: PathResult[] }>
 }
 
 const INTERNAL: Record<'net.callback' | 'net.inference' | 'net.poc', number> = {
@@ -96,28 +123,22 @@ const INTERNAL: Record<'net.callback' | 'net.inference' | 'net.poc', number> = {
   'net.poc': 8080,
 }
 
-function firstJsonLine(stdout: string): unknown {
-  const line = stdout.split('\n').find((l) => l.trim().startsWith('{'))
-  return line === undefined ? undefined : JSON.parse(line)
-}
-
-/**
- * Runs the network checks: temporary listeners on every host, connects between hosts and from this
- * computer, then always stops the listeners. Returns the results and every path tested.
- */
-export async function runNetworkPhase(
-  options: NetworkPhaseOptions,
-): Promise<{ results: CheckResult[]; paths: PathResult[] }> {
+/** Starts the network checks of one run; see {@link NetworkPhase}. */
+export function createNetworkPhase(options: NetworkPhaseOptions): NetworkPhase {
   const { executor, hosts, checkIds, signal } = options
   const timeoutSec = options.connectTimeoutSec ?? 3
   const network = hosts.find((h) => h.server.role === 'network')
   const mls = hosts.filter((h) => h.server.role === 'ml')
-  const wantInternal = (['net.callback', 'net.inference', 'net.poc'] as const).some((id) => checkIds.has(id))
+  const wantInternal =
+    network !== undefined &&
+    mls.length > 0 &&
+    (['net.callback', 'net.inference', 'net.poc'] as const).some((id) => checkIds.has(id))
   const wantOutside =
     !options.skipOutside && (checkIds.has('outside.public') || checkIds.has('outside.private'))
   const results: CheckResult[] = []
   const paths: PathResult[] = []
   const report = (result: CheckResult): void => {
+    if (signal?.aborted) return
     results.push(result)
     options.onResult(result)
   }
@@ -125,12 +146,15 @@ export async function runNetworkPhase(
     options.onExec?.(host.server.id)
     return executor.exec(host.target, argv, { stdin, timeoutMs, ...(signal ? { signal } : {}) })
   }
+  const byId = new Map(hosts.map((h) => [h.server.id, h]))
 
   // Which ports each host listens on during the test.
+  const token = `ghw${randomBytes(6).toString('hex')}`
+  const seconds = options.listenerSeconds ?? 150
   const listenPorts = new Map<string, number[]>()
   for (const h of hosts) {
     const ports = new Set<number>()
-    if (wantInternal && network && mls.length > 0) {
+    if (wantInternal) {
       if (h.server.role === 'network') ports.add(9100)
       if (h.server.role === 'ml') [5050, 8080].forEach((p) => ports.add(p))
     }
@@ -140,199 +164,244 @@ export async function runNetworkPhase(
       )
     if (ports.size > 0) listenPorts.set(h.server.id, [...ports])
   }
-  if (listenPorts.size === 0 && !wantInternal) return { results, paths }
 
-  const token = `ghw${randomBytes(6).toString('hex')}`
-  const listeners = new Map<string, Record<string, 'temporary' | 'existing' | 'failed'>>()
-  const started: NetworkHost[] = []
-  try {
-    await Promise.all(
-      hosts
-        .filter((h) => listenPorts.has(h.server.id))
-        .map(async (h) => {
-          started.push(h)
-          const ports = listenPorts.get(h.server.id) ?? []
+  // One promise per host, resolved when its probe (or lone listen) ends.
+  const resolvers = new Map<string, (r: HostReadiness) => void>()
+  const readiness = new Map<string, Promise<HostReadiness>>()
+  const known = new Map<string, HostReadiness>()
+  for (const h of hosts) {
+    readiness.set(h.server.id, new Promise<HostReadiness>((resolve) => resolvers.set(h.server.id, resolve)))
+  }
+  const ready = (h: NetworkHost): Promise<HostReadiness> =>
+    readiness.get(h.server.id) ?? Promise.resolve({ reachable: false })
+  const toStop = new Set<string>()
+  const settle = (hostId: string, r: HostReadiness, listenerMayRun: boolean): void => {
+    if (listenerMayRun && listenPorts.has(hostId)) toStop.add(hostId)
+    if (known.has(hostId)) return
+    known.set(hostId, r)
+    resolvers.get(hostId)?.(r)
+  }
+  const listenerOf = (hostId: string, port: number): ListenerKind => {
+    const r = known.get(hostId)
+    const state = r?.reachable ? r.listeners?.[String(port)] : undefined
+    return state === 'temporary' ? 'temporary' : state === 'existing' ? 'existing' : 'none'
+  }
+
+  const jobs: Promise<void>[] = []
+
+  // Each source host gets one connect.sh with all of its targets, once it and they are settled.
+  const connectFrom = async (
+    host: NetworkHost,
+    planned: { to: NetworkHost; port: number; check: keyof typeof INTERNAL }[],
+  ): Promise<void> => {
+    const [self, ...ends] = await Promise.all([ready(host), ...planned.map((t) => ready(t.to))])
+    if (!self?.reachable) return
+    const targets = planned.filter((_, i) => ends[i]?.reachable)
+    if (targets.length === 0) return
+    const outcomes = new Map<string, ConnectOutcome>()
+    let failure = ''
+    try {
+      const argv = [
+        'sh',
+        '-s',
+        '--',
+        String(timeoutSec),
+        ...targets.map((t) => `${t.to.server.address}:${t.port}`),
+      ]
+      const r = await exec(host, argv, probeScript('connect.sh'), (timeoutSec + 15) * 1000)
+      for (const line of r.stdout.split('\n')) {
+        if (!line.trim().startsWith('{')) continue
+        const parsed = connectLineSchema.safeParse(JSON.parse(line))
+        if (parsed.success) outcomes.set(parsed.data.target, parsed.data.outcome)
+      }
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error)
+    }
+    for (const t of targets) {
+      const outcome = outcomes.get(`${t.to.server.address}:${t.port}`) ?? 'error'
+      const listener = listenerOf(t.to.server.id, t.port)
+      const state = classifyInternalPath(outcome, listener)
+      const path: PathResult = {
+        from: host.server.id,
+        to: t.to.server.id,
+        port: t.port,
+        state,
+        outcome,
+        listener,
+      }
+      if (signal?.aborted) return
+      paths.push(path)
+      const ml = host.server.role === 'ml' ? host : t.to
+      const values = {
+        from: host.server.name,
+        to: t.to.server.name,
+        port: t.port,
+        outcome: failure || outcome,
+        fromAddress: host.server.address,
+      }
+      const verdict: Verdict =
+        state === 'reachable'
+          ? { status: 'pass', msg: 'reachable', values }
+          : state === 'blocked'
+            ? {
+                status: 'fail',
+                msg: 'blocked',
+                values,
+                fix: {
+                  variant: 'allow',
+                  command: `sudo ufw allow from ${host.server.address} to any port ${t.port} proto tcp`,
+                },
+              }
+            : state === 'not-listening'
+              ? { status: 'warn', msg: 'notListening', values, fix: { variant: 'listener' } }
+              : { status: 'warn', msg: 'untested', values, fix: { variant: 'listener' } }
+      report({
+        ...toResult(t.check, ml.server, { ...verdict, facts: { outcome, listener } }),
+        paths: [path],
+      })
+    }
+  }
+
+  if (wantInternal && network) {
+    const plan = new Map<string, { to: NetworkHost; port: number; check: keyof typeof INTERNAL }[]>()
+    const add = (from: NetworkHost, to: NetworkHost, check: keyof typeof INTERNAL): void => {
+      if (!checkIds.has(check)) return
+      const list = plan.get(from.server.id) ?? []
+      list.push({ to, port: INTERNAL[check], check })
+      plan.set(from.server.id, list)
+    }
+    for (const ml of mls) {
+      add(ml, network, 'net.callback')
+      add(network, ml, 'net.inference')
+      add(network, ml, 'net.poc')
+    }
+    for (const [id, targets] of plan) {
+      const host = byId.get(id)
+      if (host) jobs.push(connectFrom(host, targets))
+    }
+  }
+
+  // From this computer to each host, as soon as that host is settled.
+  const outsideOf = async (h: NetworkHost): Promise<void> => {
+    if (!(await ready(h)).reachable) return
+    const pub = publicPortsForRole(h.server.role)
+    const priv = privatePortsForRole(h.server.role)
+    const tested = await Promise.all(
+      [
+        ...pub.map((p) => ({ port: p, isPublic: true })),
+        ...priv.map((p) => ({ port: p, isPublic: false })),
+      ].map(async ({ port, isPublic }): Promise<PathResult & { isPublic: boolean }> => {
+        const outcome = await connectFromDesktop(h.server.address, port, timeoutSec * 1000)
+        const listener = listenerOf(h.server.id, port)
+        return {
+          from: 'desktop',
+          to: h.server.id,
+          port,
+          outcome,
+          listener,
+          state: classifyOutsidePath(outcome, isPublic, listener),
+          isPublic,
+        }
+      }),
+    )
+    if (signal?.aborted) return
+    for (const { isPublic: _isPublic, ...p } of tested) paths.push(p)
+    const pubPaths = tested.filter((t) => t.isPublic).map(({ isPublic: _i, ...p }) => p)
+    const privPaths = tested.filter((t) => !t.isPublic).map(({ isPublic: _i, ...p }) => p)
+    if (checkIds.has('outside.public') && pubPaths.length > 0) {
+      const bad = pubPaths.filter((p) => p.state !== 'reachable').map((p) => p.port)
+      const verdict: Verdict =
+        bad.length === 0
+          ? { status: 'pass', msg: 'reachable', values: { ports: pub.join(', ') } }
+          : {
+              status: 'warn',
+              msg: 'blocked',
+              values: { ports: bad.join(', ') },
+              fix: { variant: 'open', command: bad.map((p) => `sudo ufw allow ${p}/tcp`).join('\n') },
+            }
+      report({ ...toResult('outside.public', h.server, verdict), paths: pubPaths })
+    }
+    if (checkIds.has('outside.private') && privPaths.length > 0) {
+      const open = privPaths.filter((p) => p.state === 'exposed').map((p) => p.port)
+      const verdict: Verdict =
+        open.length === 0
+          ? { status: 'pass', msg: 'closed', values: { ports: priv.join(', ') } }
+          : {
+              status: 'warn',
+              msg: 'exposed',
+              values: { ports: open.join(', ') },
+              fix: {
+                variant: 'close',
+                command: open
+                  .map(
+                    (p) =>
+                      `sudo ufw deny ${p}/tcp\nsudo iptables -I DOCKER-USER -p tcp --dport ${p} ! -s <your-hosts> -j DROP`,
+                  )
+                  .join('\n'),
+              },
+            }
+      report({ ...toResult('outside.private', h.server, verdict), paths: privPaths })
+    }
+  }
+  if (wantOutside) for (const h of hosts) jobs.push(outsideOf(h))
+
+  const listenRequest = (hostId: string): ListenRequest | undefined => {
+    const ports = listenPorts.get(hostId)
+    return ports ? { token, seconds, ports } : undefined
+  }
+  const listenJobs: Promise<void>[] = []
+
+  return {
+    listenRequest,
+    settle,
+    listenWithoutProbe(hostId) {
+      const host = byId.get(hostId)
+      const request = listenRequest(hostId)
+      if (!host || !request) {
+        settle(hostId, { reachable: true }, false)
+        return
+      }
+      listenJobs.push(
+        (async () => {
+          let listeners: HostReadiness = { reachable: true }
           try {
             const r = await exec(
-              h,
-              ['sh', '-s', '--', token, '90', ...ports.map(String)],
+              host,
+              ['sh', '-s', '--', ...listenArgs(request)],
               probeScript('listen.sh'),
               20_000,
             )
-            const parsed = listenOutputSchema.safeParse(firstJsonLine(r.stdout))
-            if (parsed.success) listeners.set(h.server.id, parsed.data.ports)
+            const parsed = parseListenOutput(r.stdout)
+            if (parsed) listeners = { reachable: true, listeners: parsed.ports }
           } catch {
             // No listener: the paths to this host are classified without one.
           }
-        }),
-    )
-    const listenerOf = (hostId: string, port: number): ListenerKind => {
-      const state = listeners.get(hostId)?.[String(port)]
-      return state === 'temporary' ? 'temporary' : state === 'existing' ? 'existing' : 'none'
-    }
-
-    const internal = async (): Promise<void> => {
-      if (!wantInternal || !network || mls.length === 0) return
-      // Each source host gets one connect.sh with all of its targets.
-      const plan = new Map<
-        string,
-        { host: NetworkHost; targets: { to: NetworkHost; port: number; check: keyof typeof INTERNAL }[] }
-      >()
-      const add = (from: NetworkHost, to: NetworkHost, check: keyof typeof INTERNAL): void => {
-        if (!checkIds.has(check)) return
-        const entry = plan.get(from.server.id) ?? { host: from, targets: [] }
-        entry.targets.push({ to, port: INTERNAL[check], check })
-        plan.set(from.server.id, entry)
-      }
-      for (const ml of mls) {
-        add(ml, network, 'net.callback')
-        add(network, ml, 'net.inference')
-        add(network, ml, 'net.poc')
-      }
-      await Promise.all(
-        [...plan.values()].map(async ({ host, targets }) => {
-          const outcomes = new Map<string, ConnectOutcome>()
-          let failure = ''
-          try {
-            const argv = [
-              'sh',
-              '-s',
-              '--',
-              String(timeoutSec),
-              ...targets.map((t) => `${t.to.server.address}:${t.port}`),
-            ]
-            const r = await exec(host, argv, probeScript('connect.sh'), (timeoutSec + 15) * 1000)
-            for (const line of r.stdout.split('\n')) {
-              if (!line.trim().startsWith('{')) continue
-              const parsed = connectLineSchema.safeParse(JSON.parse(line))
-              if (parsed.success) outcomes.set(parsed.data.target, parsed.data.outcome)
-            }
-          } catch (error) {
-            failure = error instanceof Error ? error.message : String(error)
-          }
-          for (const t of targets) {
-            const outcome = outcomes.get(`${t.to.server.address}:${t.port}`) ?? 'error'
-            const listener = listenerOf(t.to.server.id, t.port)
-            const state = classifyInternalPath(outcome, listener)
-            const path: PathResult = {
-              from: host.server.id,
-              to: t.to.server.id,
-              port: t.port,
-              state,
-              outcome,
-              listener,
-            }
-            paths.push(path)
-            const ml = host.server.role === 'ml' ? host : t.to
-            const values = {
-              from: host.server.name,
-              to: t.to.server.name,
-              port: t.port,
-              outcome: failure || outcome,
-              fromAddress: host.server.address,
-            }
-            const verdict: Verdict =
-              state === 'reachable'
-                ? { status: 'pass', msg: 'reachable', values }
-                : state === 'blocked'
-                  ? {
-                      status: 'fail',
-                      msg: 'blocked',
-                      values,
-                      fix: {
-                        variant: 'allow',
-                        command: `sudo ufw allow from ${host.server.address} to any port ${t.port} proto tcp`,
-                      },
-                    }
-                  : state === 'not-listening'
-                    ? { status: 'warn', msg: 'notListening', values, fix: { variant: 'listener' } }
-                    : { status: 'warn', msg: 'untested', values, fix: { variant: 'listener' } }
-            report({
-              ...toResult(t.check, ml.server, { ...verdict, facts: { outcome, listener } }),
-              paths: [path],
-            })
-          }
-        }),
+          settle(hostId, listeners, true)
+        })(),
       )
-    }
-
-    const outside = async (): Promise<void> => {
-      if (!wantOutside) return
-      await Promise.all(
-        hosts.map(async (h) => {
-          const pub = publicPortsForRole(h.server.role)
-          const priv = privatePortsForRole(h.server.role)
-          const tested = await Promise.all(
-            [
-              ...pub.map((p) => ({ port: p, isPublic: true })),
-              ...priv.map((p) => ({ port: p, isPublic: false })),
-            ].map(async ({ port, isPublic }): Promise<PathResult & { isPublic: boolean }> => {
-              const outcome = await connectFromDesktop(h.server.address, port, timeoutSec * 1000)
-              const listener = listenerOf(h.server.id, port)
-              return {
-                from: 'desktop',
-                to: h.server.id,
-                port,
-                outcome,
-                listener,
-                state: classifyOutsidePath(outcome, isPublic, listener),
-                isPublic,
-              }
-            }),
-          )
-          for (const { isPublic: _isPublic, ...p } of tested) paths.push(p)
-          const pubPaths = tested.filter((t) => t.isPublic).map(({ isPublic: _i, ...p }) => p)
-          const privPaths = tested.filter((t) => !t.isPublic).map(({ isPublic: _i, ...p }) => p)
-          if (checkIds.has('outside.public') && pubPaths.length > 0) {
-            const bad = pubPaths.filter((p) => p.state !== 'reachable').map((p) => p.port)
-            const verdict: Verdict =
-              bad.length === 0
-                ? { status: 'pass', msg: 'reachable', values: { ports: pub.join(', ') } }
-                : {
-                    status: 'warn',
-                    msg: 'blocked',
-                    values: { ports: bad.join(', ') },
-                    fix: { variant: 'open', command: bad.map((p) => `sudo ufw allow ${p}/tcp`).join('\n') },
-                  }
-            report({ ...toResult('outside.public', h.server, verdict), paths: pubPaths })
-          }
-          if (checkIds.has('outside.private') && privPaths.length > 0) {
-            const open = privPaths.filter((p) => p.state === 'exposed').map((p) => p.port)
-            const verdict: Verdict =
-              open.length === 0
-                ? { status: 'pass', msg: 'closed', values: { ports: priv.join(', ') } }
-                : {
-                    status: 'warn',
-                    msg: 'exposed',
-                    values: { ports: open.join(', ') },
-                    fix: {
-                      variant: 'close',
-                      command: open
-                        .map(
-                          (p) =>
-                            `sudo ufw deny ${p}/tcp\nsudo iptables -I DOCKER-USER -p tcp --dport ${p} ! -s <your-hosts> -j DROP`,
-                        )
-                        .join('\n'),
-                    },
-                  }
-            report({ ...toResult('outside.private', h.server, verdict), paths: privPaths })
-          }
-        }),
-      )
-    }
-
-    await Promise.all([internal(), outside()])
-  } finally {
-    // Always stop the listeners, even when cancelled: a fresh signal-free exec, bounded in time.
-    await Promise.all(
-      started.map((h) =>
-        (options.onExec?.(h.server.id),
-        executor.exec(h.target, ['sh', '-s', '--', token], {
-          stdin: probeScript('stop.sh'),
-          timeoutMs: 10_000,
-        })).catch(() => undefined),
-      ),
-    )
+    },
+    async finish() {
+      try {
+        await Promise.all(listenJobs)
+        for (const h of hosts) settle(h.server.id, { reachable: false }, false)
+        await Promise.all(jobs)
+      } finally {
+        // Always stop the listeners, even when cancelled: a fresh signal-free exec, bounded in time.
+        await Promise.all(
+          [...toStop].map((id) => {
+            const h = byId.get(id)
+            if (!h) return Promise.resolve()
+            options.onExec?.(id)
+            return executor
+              .exec(h.target, ['sh', '-s', '--', token], { stdin: probeScript('stop.sh'), timeoutMs: 10_000 })
+              .then(
+                () => undefined,
+                () => undefined,
+              )
+          }),
+        )
+      }
+      return { results, paths }
+    },
   }
-  return { results, paths }
 }

@@ -58,6 +58,60 @@ export function probeArgs(
   ]
 }
 
+/** What the temporary listeners of one host should do (see `resources/probe/listen.sh`). */
+export interface ListenRequest {
+  /** Names this run's flag file on the host; letters and digits only. */
+  readonly token: string
+  /** The listeners stop on their own after this many seconds. */
+  readonly seconds: number
+  readonly ports: readonly number[]
+}
+
+/** The `sh -s -- TOKEN SECONDS PORT...` arguments of listen.sh, checked so they are safe as script text. */
+export function listenArgs(request: ListenRequest): string[] {
+  if (!/^[A-Za-z0-9]{1,64}$/.test(request.token))
+    throw new AppFailure('INTERNAL', 'Listener token must be letters and digits.')
+  const numbers = [request.seconds, ...request.ports]
+  if (!numbers.every((n) => Number.isInteger(n) && n > 0 && n <= 65535))
+    throw new AppFailure('INTERNAL', 'Listener seconds and ports must be whole numbers in 1..65535.')
+  return [request.token, String(request.seconds), ...request.ports.map(String)]
+}
+
+/**
+ * The probe's stdin: probe.sh, then (when `listen` is given) listen.sh for the same host, so the
+ * temporary listeners start in the probe's own channel right after its port checks have run.
+ */
+export function probeStdin(listen?: ListenRequest): string {
+  const probe = probeScript('probe.sh')
+  if (!listen) return probe
+  // Only validated words (see listenArgs) go into the script text.
+  return `${probe}
+set -- ${listenArgs(listen).join(' ')}
+${probeScript('listen.sh')}`
+}
+
+/** The listeners' report in a probe's (or listen.sh's) stdout, when there is one. */
+export const listenOutputSchema = z.object({
+  tool: z.string(),
+  ports: z.record(z.string(), z.enum(['temporary', 'existing', 'failed'])),
+})
+/** See {@link listenOutputSchema}. */
+export type ListenOutput = z.infer<typeof listenOutputSchema>
+
+/** Finds and parses the listen.sh line in a command's stdout; undefined when absent or malformed. */
+export function parseListenOutput(stdout: string): ListenOutput | undefined {
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{"tool":')) continue
+    try {
+      const parsed = listenOutputSchema.safeParse(JSON.parse(line))
+      if (parsed.success) return parsed.data
+    } catch {
+      // Not JSON after all: keep looking.
+    }
+  }
+  return undefined
+}
+
 /** Parses the probe's stdout; REMOTE_COMMAND_FAILED when it is not the expected JSON. */
 export function parseProbeOutput(stdout: string): ProbeOutput {
   const start = stdout.indexOf('{"probe":')

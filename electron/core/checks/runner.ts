@@ -14,8 +14,8 @@ import { AppFailure, throwIfAborted } from '../errors'
 import { targetOf as targetOfProfileServer } from '../ssh/targets'
 import type { HostTarget, RemoteExecutor } from '../ssh/types'
 import { checksForRole } from './catalogue'
-import { runNetworkPhase, type NetworkHost } from './network'
-import { parseProbeOutput, probeArgs, probeScript } from './probe'
+import { createNetworkPhase, type NetworkHost } from './network'
+import { parseListenOutput, parseProbeOutput, probeArgs, probeStdin } from './probe'
 import { evaluateHost, HOST_RULE_IDS, toResult, type ServerRef } from './rules'
 
 const DEFAULT_GPU_IMAGE = 'nvidia/cuda:12.6.0-base-ubuntu22.04'
@@ -79,10 +79,29 @@ export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunC
     byHost.set(result.serverId, list)
     emit({ type: 'result', result })
   }
-  const reachable = new Set<string>()
   const errors = new Map<string, string>()
 
-  await Promise.all(
+  // The network checks run as a pipeline beside the probes: a host's temporary listeners start in
+  // its probe's own channel, and each connect starts as soon as both of its ends have answered.
+  const netIds = new Set<CheckId>(
+    (['net.callback', 'net.inference', 'net.poc', 'outside.public', 'outside.private'] as const).filter(
+      (id) => !wanted || wanted.has(id),
+    ),
+  )
+  const phase =
+    netIds.size > 0
+      ? createNetworkPhase({
+          executor,
+          hosts: servers.map((s) => ({ server: refOf(s), target: targetOf(s) }) satisfies NetworkHost),
+          checkIds: netIds,
+          skipOutside: options.settings?.skipOutside ?? false,
+          ...(signal ? { signal } : {}),
+          onResult: report,
+          ...(options.onExec ? { onExec: options.onExec } : {}),
+        })
+      : undefined
+
+  const probes = Promise.all(
     servers.map(async (server) => {
       const ref = refOf(server)
       const ids = checksForRole(server.role).filter((id) => !wanted || wanted.has(id))
@@ -90,12 +109,15 @@ export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunC
       const hostIds = ids.filter((id) => HOST_RULE_IDS.includes(id))
       const needsProbe = hostIds.length > 0 || ids.includes('ssh.connect') || !wanted
       if (!needsProbe) {
-        reachable.add(server.id)
+        phase?.listenWithoutProbe(server.id)
         return
       }
+      const listen = phase?.listenRequest(server.id)
+      let listenerMayRun = false
       try {
         throwIfAborted(signal)
         options.onExec?.(server.id)
+        listenerMayRun = listen !== undefined
         const r = await executor.exec(
           targetOf(server),
           probeArgs(server.role, {
@@ -103,7 +125,7 @@ export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunC
             ...(options.settings?.hfHome ? { hfHome: options.settings.hfHome } : {}),
             gpuTestImage: options.settings?.gpuTestImage ?? DEFAULT_GPU_IMAGE,
           }),
-          { stdin: probeScript('probe.sh'), timeoutMs: 120_000, ...(signal ? { signal } : {}) },
+          { stdin: probeStdin(listen), timeoutMs: 120_000, ...(signal ? { signal } : {}) },
         )
         let probe
         try {
@@ -120,9 +142,15 @@ export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunC
             }),
           )
           errors.set(server.id, why)
+          phase?.settle(server.id, { reachable: false }, listenerMayRun)
           return
         }
-        reachable.add(server.id)
+        const listeners = parseListenOutput(r.stdout)
+        phase?.settle(
+          server.id,
+          listeners ? { reachable: true, listeners: listeners.ports } : { reachable: true },
+          listenerMayRun,
+        )
         if (!wanted || wanted.has('ssh.connect'))
           report(toResult('ssh.connect', ref, { status: 'pass', msg: 'ok' }))
         for (const result of evaluateHost(
@@ -137,6 +165,7 @@ export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunC
           report(result)
         }
       } catch (error) {
+        phase?.settle(server.id, { reachable: false }, listenerMayRun)
         if (error instanceof AppFailure && error.code === 'CANCELLED') throw error
         if (signal?.aborted) throw new AppFailure('CANCELLED', 'The operation was cancelled.')
         const message = error instanceof Error ? error.message : String(error)
@@ -153,30 +182,18 @@ export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunC
     }),
   )
 
-  // Network checks need both ends reachable; unreachable hosts were reported above.
-  const netHosts: NetworkHost[] = servers
-    .filter((s) => reachable.has(s.id))
-    .map((s) => ({ server: refOf(s), target: targetOf(s) }))
-  const netIds = new Set<CheckId>(
-    (['net.callback', 'net.inference', 'net.poc', 'outside.public', 'outside.private'] as const).filter(
-      (id) => !wanted || wanted.has(id),
-    ),
-  )
   let paths: PathResult[] = []
-  if (netIds.size > 0 && netHosts.length > 0) {
-    throwIfAborted(signal)
-    const phase = await runNetworkPhase({
-      executor,
-      hosts: netHosts,
-      checkIds: netIds,
-      skipOutside: options.settings?.skipOutside ?? false,
-      ...(signal ? { signal } : {}),
-      onResult: report,
-      ...(options.onExec ? { onExec: options.onExec } : {}),
-    })
-    paths = phase.paths
-    emit({ type: 'paths', paths })
+  try {
+    await probes
+  } finally {
+    // Always finish the phase (it stops every listener), even when a probe threw or was cancelled.
+    if (phase) {
+      const done = await phase.finish()
+      paths = done.paths
+    }
   }
+  throwIfAborted(signal)
+  if (phase) emit({ type: 'paths', paths })
 
   const hosts: HostRunSummary[] = servers.map((s) => {
     const summary: HostRunSummary = {
