@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { profileSchema, type ServerRole } from './profile'
+import { SEED_URL_MAX, profileSchema, type ServerRole } from './profile'
+import type { ErrorCode } from './result'
 
 /**
  * Every check the app runs, host checks first, then network checks. The set is closed so the UI and a
@@ -153,6 +154,11 @@ export const runChecksInputSchema = z
     modelIds: z.array(z.string().min(1).max(200)).max(16).optional(),
     /** Requirements from the network's governance list (`GET <seed>/v1/governance/models`). */
     models: z.array(modelRequirementSchema).max(64).optional(),
+    /**
+     * The seed node's public API: when `modelIds` are given without `models`, the governance list is
+     * read from here first (the offline list when it cannot be read).
+     */
+    seedApiUrl: z.string().max(SEED_URL_MAX).optional(),
     /** Re-run only these checks (all when absent). */
     checkIds: z.array(z.enum(CHECK_IDS)).max(CHECK_IDS.length).optional(),
     /** Only these servers (all when absent). */
@@ -165,6 +171,45 @@ export const runChecksInputSchema = z
   })
 /** See {@link runChecksInputSchema}. */
 export type RunChecksInput = z.infer<typeof runChecksInputSchema>
+
+/** Input of `getNetworkModels`: the seed to read the governance model list from (none: offline list). */
+export const getNetworkModelsInputSchema = z
+  .object({ seedApiUrl: z.string().max(SEED_URL_MAX).optional() })
+  .strict()
+
+/** Why the network's list could not be used (the UI words each one); `url` = the seed URL is not valid. */
+export const NETWORK_MODELS_FAILURES = [
+  'url',
+  'network',
+  'timeout',
+  'http',
+  'json',
+  'shape',
+  'empty',
+] as const
+/** One of {@link NETWORK_MODELS_FAILURES}. */
+export type NetworkModelsFailure = (typeof NETWORK_MODELS_FAILURES)[number]
+
+/**
+ * Output of `getNetworkModels`: the seed's governance list, or the dated offline list with why the
+ * seed's could not be used. Reading the seed failing is an answer, not an error.
+ */
+export interface NetworkModels {
+  readonly source: 'network' | 'offline'
+  /** network: when the list was read (ISO time); offline: the date the offline list was checked. */
+  readonly asOf: string
+  /** The seed that was asked (as given, trimmed); absent when none was given. */
+  readonly seedApiUrl?: string
+  readonly models: ModelRequirement[]
+  /** Why the seed's list is not used (English, with the hint), when a seed was given. */
+  readonly error?: string
+  readonly errorCode?: ErrorCode
+  readonly errorReason?: NetworkModelsFailure
+  /** HTTP status for `errorReason: 'http'`. */
+  readonly errorStatus?: number
+  /** Network records that could not be used (`id: why`). */
+  readonly skipped?: string[]
+}
 
 /** How one host's part of the run ended. */
 export interface HostRunSummary {
@@ -182,8 +227,11 @@ export interface RunChecksOutput {
   readonly hosts: readonly HostRunSummary[]
   readonly paths: readonly PathResult[]
   readonly failed: boolean
-  /** Where the model requirements came from: the input list, or the dated offline list. */
-  readonly modelSource: 'input' | 'offline' | 'none'
+  /**
+   * Where the model requirements came from: the caller's list, the seed's governance list read for this
+   * run, the dated offline list, or nowhere (no model chosen).
+   */
+  readonly modelSource: 'input' | 'network' | 'offline' | 'none'
   readonly startedAt: string
   readonly finishedAt: string
 }

@@ -138,10 +138,12 @@ describe('fetchGovernanceModels over real HTTP on 127.0.0.1', () => {
   let base = ''
   const requests: string[] = []
   const routes = new Map<string, (req: IncomingMessage, res: ServerResponse) => void>()
-  const json = (body: unknown, status = 200) => (_req: IncomingMessage, res: ServerResponse) => {
-    res.writeHead(status, { 'content-type': 'application/json' })
-    res.end(JSON.stringify(body))
-  }
+  const json =
+    (body: unknown, status = 200) =>
+    (_req: IncomingMessage, res: ServerResponse) => {
+      res.writeHead(status, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(body))
+    }
   routes.set('/v1/governance/models', json({ models: [record('MiniMaxAI/MiniMax-M2.7', 320)] }))
   routes.set('/prefix/v1/governance/models', json({ models: [record('test/a', '96')] }))
   routes.set('/broken/v1/governance/models', (_req, res) => {

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import type { ModelRequirement } from '../../shared/checks'
+import type { ModelRequirement, NetworkModels, NetworkModelsFailure } from '../../shared/checks'
 import { validateSeedApiUrl, type ValidationKey } from '../../shared/profile'
 import { AppFailure } from '../errors'
-import { FALLBACK_MODELS } from './models'
+import { FALLBACK_MODELS, FALLBACK_MODELS_AS_OF } from './models'
 
 /** Where a seed node's public API serves the governance-approved model list. */
 export const GOVERNANCE_MODELS_PATH = '/v1/governance/models'
@@ -21,7 +21,7 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024
 const VRAM_GB_PLAUSIBLE_MAX = 16_384
 
 /** Why reading the list failed; the UI words each one in the user's language. */
-export type GovernanceFailureReason = 'url' | 'network' | 'timeout' | 'http' | 'json' | 'shape' | 'empty'
+export type GovernanceFailureReason = NetworkModelsFailure
 
 /**
  * Go's encoding/json writes uint64 as a number, the chain's gRPC gateway as a string: take both.
@@ -275,4 +275,56 @@ export async function fetchGovernanceModels(
     )
   }
   return { url: where, ...mapGovernanceModels(body) }
+}
+
+const REASONS: ReadonlySet<string> = new Set<NetworkModelsFailure>([
+  'url',
+  'network',
+  'timeout',
+  'http',
+  'json',
+  'shape',
+  'empty',
+])
+
+/**
+ * The model list the checks should use: the seed's governance list when a seed is given and answers,
+ * else the dated offline list with why (an answer, not an error). Only a cancel by the caller throws.
+ */
+export async function readNetworkModels(
+  seedApiUrl: string | undefined,
+  options: { signal?: AbortSignal; timeoutMs?: number; now?: () => Date } = {},
+): Promise<NetworkModels> {
+  const seed = seedApiUrl?.trim() ?? ''
+  const offline: NetworkModels = {
+    source: 'offline',
+    asOf: FALLBACK_MODELS_AS_OF,
+    models: [...FALLBACK_MODELS],
+  }
+  if (seed === '') return offline
+  try {
+    const read = await fetchGovernanceModels(seed, options)
+    return {
+      source: 'network',
+      asOf: (options.now?.() ?? new Date()).toISOString(),
+      seedApiUrl: seed,
+      models: read.models,
+      ...(read.skipped.length > 0 ? { skipped: read.skipped } : {}),
+    }
+  } catch (error) {
+    if (!(error instanceof AppFailure)) throw error
+    if (error.code === 'CANCELLED') throw error
+    const reason = error.details?.reason
+    const status = error.details?.status
+    return {
+      ...offline,
+      seedApiUrl: seed,
+      error: error.hint ? `${error.message} ${error.hint}` : error.message,
+      errorCode: error.code,
+      ...(typeof reason === 'string' && REASONS.has(reason)
+        ? { errorReason: reason as NetworkModelsFailure }
+        : {}),
+      ...(typeof status === 'number' ? { errorStatus: status } : {}),
+    }
+  }
 }

@@ -1,7 +1,14 @@
-import { runChecksInputSchema, type CheckProgressData } from '../../shared/checks'
+import {
+  runChecksInputSchema,
+  type CheckProgressData,
+  type ModelRequirement,
+  type RunChecksInput,
+  type RunChecksOutput,
+} from '../../shared/checks'
 import { AppFailure } from '../errors'
 import type { Handlers } from '../handler-types'
 import { CHECK_CATALOGUE } from '../checks/catalogue'
+import { readNetworkModels } from '../checks/governance'
 import { FALLBACK_MODELS, FALLBACK_MODELS_AS_OF, resolveModels } from '../checks/models'
 import { runChecksOnProfile } from '../checks/runner'
 import type { RemoteExecutor } from '../ssh/types'
@@ -12,23 +19,24 @@ export function createCheckHandlers(deps: {
   profiles: ProfileStore
   /** The pooled SSH executor; until the service wires one in, runChecks answers UNSUPPORTED. */
   executor?: () => RemoteExecutor | undefined
-}): Handlers<'getCheckCatalogue' | 'getFallbackModels' | 'runChecks'> {
+}): Handlers<'getCheckCatalogue' | 'getFallbackModels' | 'getNetworkModels' | 'runChecks'> {
   return {
     getCheckCatalogue: () => Promise.resolve({ checks: [...CHECK_CATALOGUE] }),
     getFallbackModels: () => Promise.resolve({ asOf: FALLBACK_MODELS_AS_OF, models: [...FALLBACK_MODELS] }),
+    getNetworkModels: (input, call) => readNetworkModels(input.seedApiUrl, { signal: call.signal }),
     async runChecks(rawInput, call) {
       const input = runChecksInputSchema.parse(rawInput)
       const executor = deps.executor?.()
       if (!executor) throw new AppFailure('UNSUPPORTED', 'Remote checks need the SSH connection layer.')
       const profile = input.profile ?? (await deps.profiles.load(input.profileId ?? ''))
-      const resolved = resolveModels(input.modelIds ?? [], input.models)
+      const models = await modelsForRun(input, call.signal)
       let done = 0
       const total = Math.max(1, profile.servers.length)
       return runChecksOnProfile({
         profile,
         executor,
-        models: resolved.models,
-        modelSource: resolved.source,
+        models: models.models,
+        modelSource: models.source,
         ...(input.checkIds ? { checkIds: input.checkIds } : {}),
         ...(input.serverIds ? { serverIds: input.serverIds } : {}),
         ...(input.settings ? { settings: input.settings } : {}),
@@ -60,4 +68,22 @@ export function createCheckHandlers(deps: {
       })
     },
   }
+}
+
+/**
+ * The requirements of the chosen models: from the caller's list; else, with a seed, from the seed's
+ * governance list read now (the offline list when it cannot be read); else from the offline list.
+ */
+export async function modelsForRun(
+  input: Pick<RunChecksInput, 'modelIds' | 'models' | 'seedApiUrl'>,
+  signal?: AbortSignal,
+): Promise<{ models: ModelRequirement[]; unknown: string[]; source: RunChecksOutput['modelSource'] }> {
+  const ids = input.modelIds ?? []
+  const seed = input.seedApiUrl?.trim() ?? ''
+  if (ids.length === 0 || (input.models && input.models.length > 0) || seed === '')
+    return resolveModels(ids, input.models)
+  const network = await readNetworkModels(seed, signal ? { signal } : {})
+  if (network.source === 'offline') return resolveModels(ids, undefined)
+  const resolved = resolveModels(ids, network.models)
+  return { ...resolved, source: 'network' }
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { op } from '../op'
 import {
+  getNetworkModelsInputSchema,
   runChecksInputSchema,
+  type NetworkModels,
   type CheckCatalogueEntry,
   type ModelRequirement,
   type RunChecksOutput,
@@ -13,6 +15,11 @@ export const checkOps = {
   getCheckCatalogue: op<{ checks: CheckCatalogueEntry[] }>()(z.object({}).strict()),
   /** The dated offline model list, for when the seed's governance list cannot be read. */
   getFallbackModels: op<{ asOf: string; models: ModelRequirement[] }>()(z.object({}).strict()),
+  /**
+   * The governance model list from the seed (`GET <seed>/v1/governance/models`); when no seed is given
+   * or it cannot be read, the offline list with the reason. Fails only on cancel.
+   */
+  getNetworkModels: op<NetworkModels>()(getNetworkModelsInputSchema),
   /** Runs the checks on every host in parallel; streams one progress event per result. */
   runChecks: op<RunChecksOutput>()(runChecksInputSchema, { long: true }),
 } as const
