@@ -2,9 +2,16 @@ import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { CHECK_IDS, type CheckResult, type CheckStatus } from '../../shared/checks'
-import { profileSchema } from '../../shared/profile'
+import {
+  CHECK_IDS,
+  type CheckResult,
+  type CheckStatus,
+  type ModelRequirement,
+  type RunChecksOutput,
+} from '../../shared/checks'
+import { profileSchema, validateSeedApiUrl } from '../../shared/profile'
 import { LocalExecutor } from '../../core/checks/local-executor'
+import { readNetworkModels } from '../../core/checks/governance'
 import { resolveModels } from '../../core/checks/models'
 import { runChecksOnProfile } from '../../core/checks/runner'
 import { AppFailure } from '../../core/errors'
@@ -45,18 +52,57 @@ const noSecrets: SecretProvider = {
   keyboardInteractive: () => Promise.resolve(undefined),
 }
 
+/** The chosen models' requirements and one line saying where they came from (for stderr). */
+export interface CliModels {
+  readonly models: ModelRequirement[]
+  readonly source: RunChecksOutput['modelSource']
+  readonly notes: string[]
+}
+
+/**
+ * Resolves `--model` ids: against the seed's governance list when a seed is set (`--seed`, else the
+ * profile's `seedApiUrl`), against the dated offline list when there is none or it cannot be read.
+ */
+export async function cliModels(
+  ids: readonly string[],
+  seedApiUrl: string | undefined,
+  options: { timeoutMs?: number } = {},
+): Promise<CliModels> {
+  if (ids.length === 0) return { models: [], source: 'none', notes: [] }
+  const list = await readNetworkModels(seedApiUrl, options)
+  const notes: string[] = []
+  if (list.source === 'network') {
+    notes.push(`Models: network list from ${list.seedApiUrl ?? ''} (read ${list.asOf}).`)
+    for (const s of list.skipped ?? []) notes.push(`  not usable in the network list: ${s}`)
+  } else if (list.error) {
+    notes.push(
+      `Models: offline list of ${list.asOf}, because the seed's list could not be read: ${list.error}`,
+    )
+  } else {
+    notes.push(`Models: offline list of ${list.asOf} (no seed given; use --seed URL for the network's list).`)
+  }
+  const resolved = resolveModels(ids, list.models)
+  if (resolved.unknown.length > 0)
+    notes.push(`Unknown model(s) in the ${list.source} list: ${resolved.unknown.join(', ')}`)
+  return { models: resolved.models, source: list.source, notes }
+}
+
 const MARK: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' }
 
 /** `check`: runs every check on the profile's hosts; exit 1 when any check fails. */
 export const checkCommand: CliCommand = {
   name: 'check',
-  usage: 'check --profile FILE [--json] [--model ID ...] [--only CHECK_ID ...] [--known-hosts FILE]',
+  usage:
+    'check --profile FILE [--json] [--seed URL] [--model ID ...] [--only CHECK_ID ...] [--known-hosts FILE]',
   summary: 'Run the prerequisite and network checks on every host of a profile.',
   help: [
     'Options:',
     '  --profile FILE      profile written by `profile init` (or exported by the app)',
     '  --json              one JSON entry per host and check: host, check, status, message, fix, command',
-    '  --model ID          model the ML nodes will serve (offline list when no network list is given)',
+    "  --seed URL          seed node's public API to read the approved models from, e.g. http://node2.gonka.ai:8000",
+    "                      (GET <seed>/v1/governance/models; default: the profile's seedApiUrl)",
+    "  --model ID          model the ML nodes will serve (repeatable); checked against the seed's list,",
+    '                      or the dated offline list when no seed is set or it cannot be read',
     '  --only CHECK_ID     re-run only this check (repeatable)',
     "  --known-hosts FILE  verify host keys against this file (default: the profile's, else ~/.ssh/known_hosts)",
     '  --skip-outside      do not test ports from this computer',
@@ -67,12 +113,20 @@ export const checkCommand: CliCommand = {
     const { values } = parseOptions(args, {
       profile: { type: 'string' },
       json: { type: 'boolean' },
+      seed: { type: 'string' },
       model: { type: 'string', multiple: true },
       only: { type: 'string', multiple: true },
       'known-hosts': { type: 'string' },
       'skip-outside': { type: 'boolean' },
     })
     if (!values.profile) throw new CliUsageError('--profile is required.')
+    if (values.seed !== undefined) {
+      const problem = values.seed.trim() === '' ? 'seedUrlInvalid' : validateSeedApiUrl(values.seed)
+      if (problem)
+        throw new CliUsageError(
+          `--seed must be an http:// or https:// URL without user name, password, query or fragment (${problem}), e.g. http://node2.gonka.ai:8000.`,
+        )
+    }
     const only = values.only ?? []
     for (const id of only)
       if (!(CHECK_IDS as readonly string[]).includes(id)) throw new CliUsageError(`Unknown check id "${id}".`)
@@ -90,6 +144,8 @@ export const checkCommand: CliCommand = {
         `${values.profile} is not a valid profile: ${parsed.error.issues[0]?.message ?? ''}`,
       )
     const { knownHostsPath, ...profile } = parsed.data
+    const chosen = await cliModels(values.model ?? [], values.seed ?? profile.seedApiUrl)
+    for (const note of chosen.notes) io.err(note)
     let executor: RemoteExecutor
     let dispose = (): Promise<void> => Promise.resolve()
     // Development only: run the probe on this machine instead of over SSH.
@@ -105,15 +161,12 @@ export const checkCommand: CliCommand = {
       executor = pool
       dispose = () => pool.dispose()
     }
-    const resolved = resolveModels(values.model ?? [], undefined)
-    if (resolved.unknown.length > 0)
-      io.err(`Unknown model(s) in the offline list: ${resolved.unknown.join(', ')}`)
     try {
       const out = await runChecksOnProfile({
         profile,
         executor,
-        models: resolved.models,
-        modelSource: resolved.source,
+        models: chosen.models,
+        modelSource: chosen.source,
         ...(only.length > 0 ? { checkIds: only as (typeof CHECK_IDS)[number][] } : {}),
         settings: { skipOutside: values['skip-outside'] ?? false },
       })
