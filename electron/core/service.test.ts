@@ -80,4 +80,43 @@ describe('service envelope', () => {
     })
     expect(await service.call('listProfiles', {})).toMatchObject({ ok: true, value: { profiles: [] } })
   })
+
+  it('keeps a valid seed API URL on the profile and refuses one with credentials', async () => {
+    const base = {
+      schemaVersion: 1,
+      id: 'p2',
+      name: 'Seeded',
+      topology: 'split',
+      servers: [],
+      createdAt: 'x',
+      updatedAt: 'x',
+    }
+    const bad = await service.call('saveProfile', {
+      profile: { ...base, seedApiUrl: 'http://me:pw@node2.gonka.ai:8000' },
+    })
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', fields: { seedApiUrl: 'seedUrlCredentials' } },
+    })
+    const saved = await service.call('saveProfile', {
+      profile: { ...base, seedApiUrl: 'http://node2.gonka.ai:8000' },
+    })
+    expect(saved).toMatchObject({ ok: true })
+    expect(await service.call('loadProfile', { id: 'p2' })).toMatchObject({
+      ok: true,
+      value: { seedApiUrl: 'http://node2.gonka.ai:8000' },
+    })
+  })
+
+  it('says what is wrong with a typed seed API URL', async () => {
+    expect(await service.call('validateSeedApiUrl', { url: 'node2.gonka.ai:8000' })).toEqual({
+      ok: true,
+      value: { problem: 'seedUrlScheme' },
+    })
+    expect(await service.call('validateSeedApiUrl', { url: 'https://seed.example.org' })).toEqual({
+      ok: true,
+      value: {},
+    })
+    expect(await service.call('validateSeedApiUrl', { url: '' })).toEqual({ ok: true, value: {} })
+  })
 })

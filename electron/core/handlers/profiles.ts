@@ -1,4 +1,4 @@
-import { validateProfile, validateServer } from '../../shared/profile'
+import { validateProfile, validateSeedApiUrl, validateServer } from '../../shared/profile'
 import { AppFailure } from '../errors'
 import type { Handlers } from '../handler-types'
 import type { ProfileStore } from '../storage/profile-store'
@@ -9,7 +9,13 @@ export function createProfileHandlers(deps: {
   profiles: ProfileStore
   settings: SettingsStore
 }): Handlers<
-  'listProfiles' | 'loadProfile' | 'saveProfile' | 'deleteProfile' | 'checkProfile' | 'validateServer'
+  | 'listProfiles'
+  | 'loadProfile'
+  | 'saveProfile'
+  | 'deleteProfile'
+  | 'checkProfile'
+  | 'validateSeedApiUrl'
+  | 'validateServer'
 > {
   const { profiles, settings } = deps
   return {
@@ -33,6 +39,9 @@ export function createProfileHandlers(deps: {
         for (const [field, key] of Object.entries(errors)) fields[`servers.${serverId}.${field}`] = key
       }
       if (result.name) fields.name = result.name
+      const seedProblem =
+        profile.seedApiUrl === undefined ? undefined : validateSeedApiUrl(profile.seedApiUrl)
+      if (seedProblem) fields.seedApiUrl = seedProblem
       if (Object.keys(fields).length > 0) {
         throw new AppFailure('INVALID_INPUT', 'The profile has fields that need fixing.', { fields })
       }
@@ -47,6 +56,10 @@ export function createProfileHandlers(deps: {
       return { deleted }
     },
     checkProfile: ({ profile }) => Promise.resolve(validateProfile(profile)),
+    validateSeedApiUrl: ({ url }) => {
+      const problem = validateSeedApiUrl(url)
+      return Promise.resolve(problem ? { problem } : {})
+    },
     validateServer: ({ server, others }) => Promise.resolve(validateServer(server, others)),
   }
 }

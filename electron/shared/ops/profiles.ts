@@ -9,6 +9,7 @@ import {
   type ProfileSummary,
   type ServerFieldErrors,
   type ProfileCheck,
+  type ValidationKey,
 } from '../profile'
 
 /** A server as the form edits it (port still free text). */
@@ -35,6 +36,8 @@ export const profileOps = {
   saveProfile: op<Profile>()(z.object({ profile: profileSchema }).strict()),
   deleteProfile: op<{ deleted: boolean }>()(z.object({ id: profileId }).strict()),
   checkProfile: op<ProfileCheck>()(z.object({ profile: profileSchema }).strict()),
+  /** What is wrong with a seed API URL as typed (nothing when it is fine or empty). */
+  validateSeedApiUrl: op<{ problem?: ValidationKey }>()(z.object({ url: z.string().max(100_000) }).strict()),
   validateServer: op<ServerFieldErrors>()(
     z.object({ server: serverDraftSchema, others: z.array(serverDraftSchema).max(64) }).strict(),
   ),
