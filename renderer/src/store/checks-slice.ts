@@ -4,7 +4,7 @@ import type {
   CheckId,
   CheckProgressData,
   CheckResult,
-  ModelRequirement,
+  NetworkModels,
   PathResult,
 } from '../../../electron/shared/checks'
 import type { ProgressEvent } from '../../../electron/shared/progress'
@@ -96,12 +96,17 @@ export interface CheckRequest {
 /** Prerequisite and network check results, per profile. */
 export interface ChecksSlice {
   checkCatalogue: readonly CheckCatalogueEntry[] | undefined
-  fallbackModels: { readonly asOf: string; readonly models: readonly ModelRequirement[] } | undefined
+  /** The model list shown in step 2: the seed's governance list, or the dated offline list and why. */
+  networkModels: NetworkModels | undefined
+  /** The seed URL a model list is being read from (undefined when no read is going). */
+  networkModelsLoading: string | undefined
   checksLoadError: AppError | undefined
   checksByProfile: Readonly<Record<string, ProfileChecks>>
   /** Run id → profile and step, for routing progress events. */
   checkRunIndex: Readonly<Record<string, { profileId: string; step: CheckStep }>>
   checksStepOpened: () => Promise<void>
+  /** Reads the model list from the profile's seed (the offline list when there is none or it fails). */
+  networkModelsRequested: () => Promise<void>
   checkModelsChosen: (modelIds: readonly string[]) => void
   checksRequested: (request: CheckRequest) => Promise<void>
   checkRunCancelled: (step: CheckStep) => Promise<void>
@@ -113,6 +118,11 @@ function isProgressData(data: unknown): data is CheckProgressData {
   if (!data || typeof data !== 'object') return false
   const type = (data as { type?: unknown }).type
   return type === 'host-start' || type === 'result' || type === 'host-done' || type === 'paths'
+}
+
+/** The profile's seed API URL ('' when not set; the back end checked it when it was saved). */
+export function seedOf(profile: Profile | undefined): string {
+  return profile?.seedApiUrl?.trim() ?? ''
 }
 
 /** The servers a row's re-check needs: paths between hosts need both ends. */
@@ -139,19 +149,38 @@ export const createChecksSlice: StateCreator<RootState, [], [], ChecksSlice> = (
 
   return {
     checkCatalogue: undefined,
-    fallbackModels: undefined,
+    networkModels: undefined,
+    networkModelsLoading: undefined,
     checksLoadError: undefined,
     checksByProfile: {},
     checkRunIndex: {},
 
     async checksStepOpened() {
-      if (get().checkCatalogue && get().fallbackModels) return
-      const api = getApi()
-      const [catalogue, models] = await Promise.all([api.getCheckCatalogue({}), api.getFallbackModels({})])
+      const seed = seedOf(get().profile)
+      const current = get().networkModels
+      const listIsCurrent = current !== undefined && (current.seedApiUrl ?? '') === seed
+      if (get().checkCatalogue && (listIsCurrent || get().networkModelsLoading === seed)) return
+      const catalogue = get().checkCatalogue ? undefined : getApi().getCheckCatalogue({})
+      await Promise.all([
+        listIsCurrent ? undefined : get().networkModelsRequested(),
+        catalogue?.then((result) =>
+          set({
+            checkCatalogue: result.ok ? result.value.checks : undefined,
+            checksLoadError: result.ok ? undefined : result.error,
+          }),
+        ),
+      ])
+    },
+
+    async networkModelsRequested() {
+      const seed = seedOf(get().profile)
+      set({ networkModelsLoading: seed })
+      const result = await getApi().getNetworkModels(seed === '' ? {} : { seedApiUrl: seed })
+      // A newer request (another seed typed meanwhile) wins.
+      if (get().networkModelsLoading !== seed) return
       set({
-        checkCatalogue: catalogue.ok ? catalogue.value.checks : undefined,
-        fallbackModels: models.ok ? models.value : undefined,
-        checksLoadError: !catalogue.ok ? catalogue.error : !models.ok ? models.error : undefined,
+        networkModelsLoading: undefined,
+        ...(result.ok ? { networkModels: result.value } : { checksLoadError: result.error }),
       })
     },
 
@@ -194,12 +223,21 @@ export const createChecksSlice: StateCreator<RootState, [], [], ChecksSlice> = (
         }
       })
       const modelIds = checksOf(get().checksByProfile, profileId).modelIds
+      const seed = seedOf(profile)
+      const list = get().networkModels
+      const listed = list !== undefined && (list.seedApiUrl ?? '') === seed
+      // Check against the list the user saw: the seed's when it was read, the core's offline list when
+      // it could not be (no second wait for a seed that just failed); a list not read yet is read by the run.
+      const shown = listed && list.source === 'network' ? list.models.slice(0, 64) : undefined
+      const askSeed = seed !== '' && (!listed || list.source === 'network')
       const result = await getApi().runChecks(
         {
           profile,
           checkIds,
           ...(serverIds ? { serverIds } : {}),
           ...(modelIds.length > 0 ? { modelIds: [...modelIds] } : {}),
+          ...(modelIds.length > 0 && shown ? { models: shown } : {}),
+          ...(askSeed ? { seedApiUrl: seed } : {}),
         },
         { runId },
       )

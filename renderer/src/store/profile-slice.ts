@@ -6,6 +6,7 @@ import type {
   ProfileSummary,
   Server,
   Topology,
+  ValidationKey,
 } from '../../../electron/shared/profile'
 import type { AppError } from '../../../electron/shared/result'
 import i18next from 'i18next'
@@ -34,6 +35,11 @@ export interface ProfileSlice {
   serverAdded: (server: Server) => Promise<void>
   serverUpdated: (server: Server) => Promise<void>
   serverRemoved: (id: string) => Promise<void>
+  /**
+   * Saves the seed node's API address (trimmed; empty removes it) when the back end finds it valid;
+   * otherwise saves nothing and answers what is wrong.
+   */
+  seedApiUrlChanged: (url: string) => Promise<ValidationKey | undefined>
   problemsAcknowledged: () => void
 }
 
@@ -179,6 +185,17 @@ export const createProfileSlice: StateCreator<RootState, [], [], ProfileSlice> =
       const profile = get().profile
       if (!profile) return
       await commit({ ...profile, servers: profile.servers.filter((s) => s.id !== id) })
+    },
+    async seedApiUrlChanged(url) {
+      const value = url.trim()
+      const checked = await getApi().validateSeedApiUrl({ url: value })
+      if (!checked.ok) return 'seedUrlInvalid'
+      if (checked.value.problem) return checked.value.problem
+      const profile = get().profile
+      if (!profile || (profile.seedApiUrl ?? '') === value) return undefined
+      const { seedApiUrl: _previous, ...rest } = profile
+      await commit(value === '' ? rest : { ...rest, seedApiUrl: value })
+      return undefined
     },
     problemsAcknowledged() {
       set({ problemsDismissed: true })
