@@ -174,6 +174,7 @@ export const createChecksSlice: StateCreator<RootState, [], [], ChecksSlice> = (
 
     async networkModelsRequested() {
       const seed = seedOf(get().profile)
+      if (get().networkModelsLoading === seed) return // already being read
       set({ networkModelsLoading: seed })
       const result = await getApi().getNetworkModels(seed === '' ? {} : { seedApiUrl: seed })
       // A newer request (another seed typed meanwhile) wins.

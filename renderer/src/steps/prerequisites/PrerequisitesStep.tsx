@@ -14,9 +14,11 @@ export function PrerequisitesStep() {
   const { t } = useTranslation()
   const opened = useStore((s) => s.checksStepOpened)
   const loadError = useStore((s) => s.checksLoadError)
+  // Another deployment (or its seed) chosen while the step is open: read that seed's model list.
+  const profileKey = useStore((s) => `${s.profile?.id ?? ''}|${s.profile?.seedApiUrl ?? ''}`)
   useEffect(() => {
     void opened()
-  }, [opened])
+  }, [opened, profileKey])
 
   return (
     <section className="step step-checks" aria-labelledby="step-title">
