@@ -134,6 +134,7 @@ export function mapGovernanceModels(body: unknown): { models: ModelRequirement[]
       continue
     }
     const { id } = record.data
+    if (models.some((m) => m.id.toLowerCase() === id.toLowerCase())) continue // first record wins
     const offline = FALLBACK_MODELS.find((m) => m.id.toLowerCase() === id.toLowerCase())
     const vramGb = vramGbFromGovernance(record.data.v_ram)
     if (vramGb === undefined) {
@@ -146,7 +147,6 @@ export function mapGovernanceModels(body: unknown): { models: ModelRequirement[]
       skipped.push(`${id}: implausible GPU memory figure (v_ram ${String(record.data.v_ram)})`)
       continue
     }
-    if (models.some((m) => m.id.toLowerCase() === id.toLowerCase())) continue
     models.push({ id, vramGb, ...(offline?.weightsGb !== undefined ? { weightsGb: offline.weightsGb } : {}) })
   }
   if (models.length === 0)
