@@ -13,7 +13,7 @@ import {
   type Undo,
 } from '../lab'
 import { describeLab } from '../lab/require-lab'
-import type { CheckId, CheckResult } from '../../electron/shared/checks'
+import { CHECK_IDS, type CheckId, type CheckResult } from '../../electron/shared/checks'
 import type { Profile, Server } from '../../electron/shared/profile'
 import { SshPool } from '../../electron/core/ssh/pool'
 import { HostKeyTrust } from '../../electron/core/ssh/trust'
@@ -149,6 +149,21 @@ describeLab('prerequisite and network checks on the lab', (lab) => {
         host,
       ).toEqual([])
       expect(left.flags, host).toBe('')
+    }
+  })
+
+  it('returns results grouped by server in profile order, checks in catalogue order', async () => {
+    const out = await runChecksOnProfile({
+      profile: labProfile(lab(), ['ml2', 'ml1']),
+      executor: pool,
+      models: [],
+      modelSource: 'none',
+    })
+    const servers = out.results.map((r) => r.serverId).filter((id, i, all) => all[i - 1] !== id)
+    expect(servers).toEqual(['net', 'ml2', 'ml1'])
+    for (const host of servers) {
+      const ids = out.results.filter((r) => r.serverId === host).map((r) => CHECK_IDS.indexOf(r.checkId))
+      expect(ids, host).toEqual([...ids].sort((a, b) => a - b))
     }
   })
 

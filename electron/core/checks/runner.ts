@@ -1,13 +1,14 @@
-import type {
-  CheckId,
-  CheckProgressData,
-  CheckResult,
-  CheckSettings,
-  CheckStatus,
-  HostRunSummary,
-  ModelRequirement,
-  PathResult,
-  RunChecksOutput,
+import {
+  CHECK_IDS,
+  type CheckId,
+  type CheckProgressData,
+  type CheckResult,
+  type CheckSettings,
+  type CheckStatus,
+  type HostRunSummary,
+  type ModelRequirement,
+  type PathResult,
+  type RunChecksOutput,
 } from '../../shared/checks'
 import type { Profile, Server } from '../../shared/profile'
 import { AppFailure, throwIfAborted } from '../errors'
@@ -206,8 +207,17 @@ export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunC
     emit({ type: 'host-done', summary })
     return summary
   })
+  // Streamed in arrival order; returned in a stable order: servers as in the profile, checks as in
+  // the catalogue, so tables and JSON read the same on every run.
+  const serverIndex = new Map(servers.map((s, i) => [s.id, i]))
+  const checkIndex = new Map<CheckId, number>(CHECK_IDS.map((id, i) => [id, i]))
+  const ordered = [...results].sort(
+    (a, b) =>
+      (serverIndex.get(a.serverId) ?? 0) - (serverIndex.get(b.serverId) ?? 0) ||
+      (checkIndex.get(a.checkId) ?? 0) - (checkIndex.get(b.checkId) ?? 0),
+  )
   return {
-    results,
+    results: ordered,
     hosts,
     paths,
     failed: results.some((r) => r.status === 'fail'),
