@@ -129,6 +129,10 @@ if have sudo; then run sudo sudo -n true; else text sudo 127 ''; fi
 if have git; then run git git --version; else text git 127 ''; fi
 if have curl; then run curl curl --version; else text curl 127 ''; fi
 if have timedatectl; then run clock timedatectl status; else text clock 127 ''; fi
+# Where timedatectl cannot tell (no systemd, as in many containers): chrony's own view, and the host's
+# clock itself, which the app compares with its own.
+if have chronyc; then run chrony chronyc -n tracking; else text chrony 127 ''; fi
+text clock_epoch 0 "$(date +%s)"
 
 # Listening sockets straight from the kernel: always there, no ss/netstat or root needed.
 run tcp cat /proc/net/tcp /proc/net/tcp6

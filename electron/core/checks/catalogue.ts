@@ -103,8 +103,8 @@ const entries: Record<CheckId, Entry> = {
     roles: ALL,
     severity: 'recommended',
     scope: 'host',
-    probes: 'timedatectl status',
-    rule: 'The system clock is synchronised (NTP).',
+    probes: 'timedatectl status; chronyc -n tracking; date +%s (compared with this computer)',
+    rule: 'The system clock is synchronised (NTP); without a readable time service, within 2 s of this computer.',
     docUrl: DOCS,
   },
   'ports.free': {

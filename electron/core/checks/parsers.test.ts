@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
+  clockOffsetSeconds,
+  parseChronyTracking,
   classifyDockerError,
   findDiskKind,
   parseComposeVersion,
@@ -146,5 +148,22 @@ describe('parsers of tool output', () => {
       synchronized: false,
       ntpService: 'active',
     })
+  })
+
+  it('reads chrony tracking and compares a host clock with this computer', () => {
+    const tracking =
+      'Reference ID    : C0A80001 (192.168.0.1)\nStratum         : 3\nLeap status     : Normal\n'
+    expect(parseChronyTracking(tracking)).toEqual({ synchronized: true })
+    expect(parseChronyTracking('Leap status     : Not synchronised\n')).toEqual({ synchronized: false })
+    expect(parseChronyTracking('506 Cannot talk to daemon')).toEqual({})
+    const window = { startMs: 1_700_000_000_200, endMs: 1_700_000_000_900 }
+    // Read within the window, or within the one-second resolution of `date +%s`: the same time.
+    expect(clockOffsetSeconds('1700000000\n', window)).toBe(0)
+    expect(clockOffsetSeconds('1699999999', window)).toBe(0)
+    // At least 89.2 s behind and 44.1 s ahead: the least difference the reading allows, in whole seconds.
+    expect(clockOffsetSeconds('1699999910', window)).toBe(-89)
+    expect(clockOffsetSeconds('1700000045', window)).toBe(44)
+    expect(clockOffsetSeconds('', window)).toBeUndefined()
+    expect(clockOffsetSeconds('Thu Jan 1', window)).toBeUndefined()
   })
 })

@@ -187,6 +187,32 @@ export function parseTimedatectl(text: string): { synchronized?: boolean; ntpSer
   }
 }
 
+/** `chronyc -n tracking`: "Leap status : Normal" means chrony keeps the clock synchronised. */
+export function parseChronyTracking(text: string): { synchronized?: boolean } {
+  const leap = /^Leap status\s*:\s*(.+)$/im.exec(text)?.[1]?.trim()
+  if (!leap) return {}
+  return { synchronized: !/not synchroni[sz]ed/i.test(leap) }
+}
+
+/**
+ * How far a host's clock is from this computer's, in whole seconds, from the host's `date +%s` read at
+ * some moment while the command ran between `startMs` and `endMs` (this computer's clock): the least
+ * difference consistent with the reading, so 0 when they may agree; positive when the host is ahead.
+ */
+export function clockOffsetSeconds(
+  remoteEpoch: string,
+  window: { startMs: number; endMs: number },
+): number | undefined {
+  const trimmed = remoteEpoch.trim()
+  if (!/^\d{9,12}$/.test(trimmed)) return undefined
+  const remoteMs = Number(trimmed) * 1000
+  // The host's true time at the reading lies in [remoteMs, remoteMs + 1000).
+  // At least this far apart, in whole seconds (0 when they may agree).
+  if (remoteMs + 1000 < window.startMs) return 0 - Math.floor((window.startMs - remoteMs - 1000) / 1000) || 0
+  if (remoteMs > window.endMs) return Math.floor((remoteMs - window.endMs) / 1000)
+  return 0
+}
+
 /** A listening TCP socket from `/proc/net/tcp{,6}`. */
 export interface ListeningSocket {
   readonly address: string

@@ -227,4 +227,38 @@ describe('catalogue and texts', () => {
       }
     }
   })
+
+  it('clock: a time service decides; without one the host clock is compared with this computer', () => {
+    const now = Date.now()
+    const window = { startMs: now, endMs: now + 500 }
+    const clock = (overrides: Parameters<typeof h100Probe>[0]) =>
+      byId(
+        evaluateHost(
+          h100Probe(overrides),
+          { server: ml, models: [], gpuTestImage: 'i', probeWindow: window },
+          ['clock.sync'],
+        ),
+      ).get('clock.sync')
+    const epoch = (deltaS: number) => sec(String(Math.floor(now / 1000) + deltaS))
+    expect(clock({ clock: sec('System clock synchronized: yes'), clock_epoch: epoch(300) })).toMatchObject({
+      status: 'pass',
+      messageKey: 'checks.clock.sync.msg.ok',
+    })
+    expect(clock({ chrony: sec('Leap status     : Not synchronised'), clock_epoch: epoch(0) })).toMatchObject(
+      {
+        status: 'warn',
+        messageKey: 'checks.clock.sync.msg.notSynced',
+      },
+    )
+    expect(clock({ clock_epoch: epoch(0) })).toMatchObject({
+      status: 'pass',
+      messageKey: 'checks.clock.sync.msg.closeToDesktop',
+    })
+    const behind = clock({ clock_epoch: epoch(-120) })
+    expect(behind).toMatchObject({ status: 'warn', messageKey: 'checks.clock.sync.msg.behind' })
+    expect(behind?.message).toMatch(/^No time service could be read, and the clock is 11[89] s behind/)
+    expect(behind?.fix?.command).toBe('sudo timedatectl set-ntp true')
+    expect(clock({ clock_epoch: epoch(60) })).toMatchObject({ messageKey: 'checks.clock.sync.msg.ahead' })
+    expect(clock({})).toMatchObject({ status: 'warn', messageKey: 'checks.clock.sync.msg.unknown' })
+  })
 })

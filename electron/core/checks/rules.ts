@@ -23,6 +23,8 @@ import {
   parseOsRelease,
   parseProcNetTcp,
   parseTimedatectl,
+  parseChronyTracking,
+  clockOffsetSeconds,
   parseToolVersion,
   parseUfwStatus,
   parseUname,
@@ -90,7 +92,12 @@ export interface HostRuleContext {
   readonly server: ServerRef
   readonly models: readonly ModelRequirement[]
   readonly gpuTestImage: string
+  /** When the probe ran, by this computer's clock (to compare the host's clock with). */
+  readonly probeWindow?: { readonly startMs: number; readonly endMs: number }
 }
+
+/** A host clock further than this from this computer's is flagged when no sync service can be read. */
+const CLOCK_TOLERANCE_S = 2
 
 const GIB = 1024 ** 3
 const GB = 1e9
@@ -368,14 +375,35 @@ const rules: Partial<Record<CheckId, (p: ProbeOutput, c: HostRuleContext) => Ver
       }
     return { status: 'pass', msg: 'ok', values: { version } }
   },
-  'clock.sync'(p): Verdict {
+  'clock.sync'(p, c): Verdict {
     const s = section(p, 'clock')
-    const parsed = s && s.rc === 0 ? parseTimedatectl(s.out) : {}
-    if (parsed.synchronized === true) return { status: 'pass', msg: 'ok' }
-    if (parsed.synchronized === false)
+    const timedatectl = s && s.rc === 0 ? parseTimedatectl(s.out) : {}
+    const chronySection = section(p, 'chrony')
+    const chrony = chronySection && chronySection.rc === 0 ? parseChronyTracking(chronySection.out) : {}
+    const epoch = section(p, 'clock_epoch')
+    const offset = epoch && c.probeWindow ? clockOffsetSeconds(epoch.out, c.probeWindow) : undefined
+    const facts = { ...(offset !== undefined ? { offsetSeconds: offset } : {}) }
+    if (timedatectl.synchronized === true || chrony.synchronized === true)
+      return { status: 'pass', msg: 'ok', facts }
+    if (timedatectl.synchronized === false || chrony.synchronized === false)
       return {
         status: 'warn',
         msg: 'notSynced',
+        facts,
+        fix:
+          timedatectl.synchronized === false
+            ? { variant: 'ntp', command: 'sudo timedatectl set-ntp true' }
+            : { variant: 'chrony', command: 'sudo systemctl restart chrony && chronyc tracking' },
+      }
+    // No service could say: compare the host's clock with this computer's.
+    if (offset !== undefined && Math.abs(offset) <= CLOCK_TOLERANCE_S)
+      return { status: 'pass', msg: 'closeToDesktop', values: { seconds: CLOCK_TOLERANCE_S }, facts }
+    if (offset !== undefined)
+      return {
+        status: 'warn',
+        msg: offset > 0 ? 'ahead' : 'behind',
+        values: { seconds: Math.abs(offset) },
+        facts,
         fix: { variant: 'ntp', command: 'sudo timedatectl set-ntp true' },
       }
     return { status: 'warn', msg: 'unknown', fix: { variant: 'verify', command: 'timedatectl status' } }

@@ -119,6 +119,7 @@ export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunC
         throwIfAborted(signal)
         options.onExec?.(server.id)
         listenerMayRun = listen !== undefined
+        const startMs = Date.now()
         const r = await executor.exec(
           targetOf(server),
           probeArgs(server.role, {
@@ -128,6 +129,7 @@ export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunC
           }),
           { stdin: probeStdin(listen), timeoutMs: 120_000, ...(signal ? { signal } : {}) },
         )
+        const endMs = Date.now()
         let probe
         try {
           probe = parseProbeOutput(r.stdout)
@@ -160,6 +162,7 @@ export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunC
             server: ref,
             models: options.models,
             gpuTestImage: options.settings?.gpuTestImage ?? DEFAULT_GPU_IMAGE,
+            probeWindow: { startMs, endMs },
           },
           hostIds,
         )) {
