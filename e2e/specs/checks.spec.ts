@@ -274,6 +274,11 @@ test.describe('checks on the lab (steps 2 and 5)', () => {
         await expect(rules).toContainText('Run on net')
         await expect(rules).toContainText(`sudo ufw allow from ${ml1Address} to any port 9100 proto tcp`)
         await fullShot(page, test.info().outputPath('step5-blocked.png'))
+        // The README's second picture: the top of step 5 (topology and suggested rules) as a user sees it.
+        if (process.env.UPDATE_SCREENSHOTS === '1') {
+          await page.getByRole('main').evaluate((main) => main.scrollTo(0, 0))
+          await page.screenshot({ path: join('e2e', 'screenshots', 'network.png') })
+        }
 
         await undo()
         await page.getByRole('button', { name: 'Check again: ML node → network node :9100 on ml1' }).click()
