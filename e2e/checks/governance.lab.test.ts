@@ -3,27 +3,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { labHost } from '../lab'
 import { describeLab } from '../lab/require-lab'
 import { main } from '../../electron/cli/index'
 import { cliModels, type CheckJsonEntry } from '../../electron/cli/commands/check'
-import type { CliIo } from '../../electron/cli/io'
 import type { Profile } from '../../electron/shared/profile'
-
-function io(): CliIo & { lines: string[]; errors: string[] } {
-  const lines: string[] = []
-  const errors: string[] = []
-  return {
-    lines,
-    errors,
-    out: (l) => lines.push(l),
-    err: (l) => errors.push(l),
-    stdin: Readable.from([]),
-    env: {},
-  }
-}
+import { memoryIo } from '../../electron/test-support/memory-io'
 
 describeLab("the network's model list from the seed stand-in", (lab) => {
   let dir = ''
@@ -61,7 +47,7 @@ describeLab("the network's model list from the seed stand-in", (lab) => {
     const file = join(dir, 'profile.json')
     await writeFile(file, JSON.stringify(profile))
     const seedUrl = `http://${seed.address}:8000`
-    const out = io()
+    const out = memoryIo()
     const code = await main(
       [
         'check',

@@ -1,45 +1,24 @@
 // Step 2's model list: read from a seed's governance list (a stand-in on 127.0.0.1), the offline list
 // with the reason when the seed cannot be read, the seed address checked and kept in the profile.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
 import { addServer, expectSaved } from './helpers'
+import { closedPortUrl, startSeedStub, type SeedStub } from '../../electron/test-support/seed-stub'
 
-let seed: Server
+let seed: SeedStub
 let seedUrl = ''
 let deadUrl = ''
-
 test.beforeAll(async () => {
-  seed = createServer((req, res) => {
-    if (req.url !== '/v1/governance/models') {
-      res.writeHead(404)
-      res.end()
-      return
-    }
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(
-      JSON.stringify({
-        models: [
-          { id: 'MiniMaxAI/MiniMax-M2.7', v_ram: 320, model_args: ['--max-model-len', '180000'] },
-          { id: 'test/Net-Model-96', v_ram: '96', model_args: [] },
-        ],
-      }),
-    )
-  })
-  await new Promise<void>((resolve) => seed.listen(0, '127.0.0.1', resolve))
-  seedUrl = `http://127.0.0.1:${(seed.address() as AddressInfo).port}`
-  const dead = createServer()
-  await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve))
-  deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`
-  await new Promise<void>((resolve) => dead.close(() => resolve()))
+  seed = await startSeedStub([
+    { id: 'MiniMaxAI/MiniMax-M2.7', v_ram: 320, model_args: ['--max-model-len', '180000'] },
+    { id: 'test/Net-Model-96', v_ram: '96', model_args: [] },
+  ])
+  seedUrl = seed.url
+  deadUrl = await closedPortUrl()
 })
-test.afterAll(async () => {
-  seed.closeAllConnections()
-  await new Promise<void>((resolve) => seed.close(() => resolve()))
-})
+test.afterAll(() => seed.close())
 
 const openPrerequisites = async (page: Page): Promise<void> => {
   await page

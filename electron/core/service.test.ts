@@ -1,23 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createLogger } from './log'
 import { createService, type AppService } from './service'
+import { startTempService } from '../test-support/temp-service'
 
 let dir: string
 let service: AppService
+let stop: () => Promise<void>
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ghw-service-'))
-  service = createService(
-    { dataDir: dir, appName: 'Test', appVersion: '9.9.9', platform: 'linux', runtime: 'cli', homeDir: dir },
-    { logger: createLogger('error', () => undefined) },
-  )
+  ;({ service, dir, stop } = await startTempService('ghw-service-'))
 })
-afterEach(async () => {
-  await service.dispose()
-  await rm(dir, { recursive: true, force: true })
-})
+afterEach(() => stop())
 
 describe('service envelope', () => {
   it('answers app info', async () => {

@@ -1,56 +1,27 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FALLBACK_MODELS_AS_OF } from '../../core/checks/models'
 import { main } from '../index'
-import type { CliIo } from '../io'
 import { cliModels } from './check'
+import { memoryIo } from '../../test-support/memory-io'
+import { closedPortUrl, startSeedStub, type SeedStub } from '../../test-support/seed-stub'
 
-function io(): CliIo & { lines: string[]; errors: string[] } {
-  const lines: string[] = []
-  const errors: string[] = []
-  return {
-    lines,
-    errors,
-    out: (l) => lines.push(l),
-    err: (l) => errors.push(l),
-    stdin: Readable.from([]),
-    env: {},
-  }
-}
-
-let seed: Server
+let seed: SeedStub
 let seedUrl = ''
 let deadUrl = ''
 beforeAll(async () => {
-  seed = createServer((req, res) => {
-    res.writeHead(req.url === '/v1/governance/models' ? 200 : 404, { 'content-type': 'application/json' })
-    res.end(
-      JSON.stringify({
-        models: [
-          { id: 'MiniMaxAI/MiniMax-M2.7', v_ram: 320 },
-          { id: 'net/Only-On-Network', v_ram: 96 },
-          { id: 'net/No-Vram' },
-        ],
-      }),
-    )
-  })
-  await new Promise<void>((resolve) => seed.listen(0, '127.0.0.1', resolve))
-  seedUrl = `http://127.0.0.1:${(seed.address() as AddressInfo).port}`
-  const dead = createServer()
-  await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve))
-  deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`
-  await new Promise<void>((resolve) => dead.close(() => resolve()))
+  seed = await startSeedStub([
+    { id: 'MiniMaxAI/MiniMax-M2.7', v_ram: 320 },
+    { id: 'net/Only-On-Network', v_ram: 96 },
+    { id: 'net/No-Vram' },
+  ])
+  seedUrl = seed.url
+  deadUrl = await closedPortUrl()
 })
-afterAll(async () => {
-  seed.closeAllConnections()
-  await new Promise<void>((resolve) => seed.close(() => resolve()))
-})
+afterAll(() => seed.close())
 
 describe('check --seed', () => {
   it('is in the usage and the help', async () => {
-    const out = io()
+    const out = memoryIo()
     expect(await main(['check', '--help'], out)).toBe(0)
     const text = out.lines.join('\n')
     expect(text).toContain('--seed URL')
@@ -60,7 +31,7 @@ describe('check --seed', () => {
   it.each(['ftp://seed', 'http://u:p@seed:8000', 'node2.gonka.ai:8000', ''])(
     'refuses --seed %j with exit 2 before reading anything',
     async (url) => {
-      const out = io()
+      const out = memoryIo()
       expect(await main(['check', '--profile', '/nonexistent/profile.json', '--seed', url], out)).toBe(2)
       expect(out.errors.join('\n')).toMatch(/--seed must be an http/)
     },

@@ -11,8 +11,7 @@ import {
 } from '../../shared/checks'
 import { profileSchema, validateSeedApiUrl } from '../../shared/profile'
 import { LocalExecutor } from '../../core/checks/local-executor'
-import { readNetworkModels } from '../../core/checks/governance'
-import { resolveModels } from '../../core/checks/models'
+import { resolveNetworkModels } from '../../core/checks/governance'
 import { runChecksOnProfile } from '../../core/checks/runner'
 import { AppFailure } from '../../core/errors'
 import { SshPool } from '../../core/ssh/pool'
@@ -69,7 +68,7 @@ export async function cliModels(
   options: { timeoutMs?: number } = {},
 ): Promise<CliModels> {
   if (ids.length === 0) return { models: [], source: 'none', notes: [] }
-  const list = await readNetworkModels(seedApiUrl, options)
+  const { list, models, unknown } = await resolveNetworkModels(ids, seedApiUrl, options)
   const notes: string[] = []
   if (list.source === 'network') {
     notes.push(`Models: network list from ${list.seedApiUrl ?? ''} (read ${list.asOf}).`)
@@ -81,10 +80,8 @@ export async function cliModels(
   } else {
     notes.push(`Models: offline list of ${list.asOf} (no seed given; use --seed URL for the network's list).`)
   }
-  const resolved = resolveModels(ids, list.models)
-  if (resolved.unknown.length > 0)
-    notes.push(`Unknown model(s) in the ${list.source} list: ${resolved.unknown.join(', ')}`)
-  return { models: resolved.models, source: list.source, notes }
+  if (unknown.length > 0) notes.push(`Unknown model(s) in the ${list.source} list: ${unknown.join(', ')}`)
+  return { models, source: list.source, notes }
 }
 
 const MARK: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' }

@@ -10,6 +10,7 @@ import {
   parseSeedApiUrl,
   vramGbFromGovernance,
 } from './governance'
+import { closedPortUrl } from '../../test-support/seed-stub'
 
 /** A record shaped like the seed's (fields as in the lab stand-in and the reference §3.6). */
 const record = (id: string, vRam: unknown, extra: Record<string, unknown> = {}) => ({
@@ -229,11 +230,7 @@ describe('fetchGovernanceModels over real HTTP on 127.0.0.1', () => {
   })
 
   it('nothing listening is UNREACHABLE with the socket error', async () => {
-    const closed = createServer()
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
-    const port = (closed.address() as AddressInfo).port
-    await new Promise<void>((resolve) => closed.close(() => resolve()))
-    const e = await failureOf(fetchGovernanceModels(`http://127.0.0.1:${port}`))
+    const e = await failureOf(fetchGovernanceModels(await closedPortUrl()))
     expect(e).toMatchObject({ code: 'UNREACHABLE', details: { reason: 'network' } })
     expect(e.message).toContain('ECONNREFUSED')
   })

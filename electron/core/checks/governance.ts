@@ -1,8 +1,13 @@
 import { z } from 'zod'
-import type { ModelRequirement, NetworkModels, NetworkModelsFailure } from '../../shared/checks'
+import {
+  NETWORK_MODELS_FAILURES,
+  type ModelRequirement,
+  type NetworkModels,
+  type NetworkModelsFailure,
+} from '../../shared/checks'
 import { validateSeedApiUrl, type ValidationKey } from '../../shared/profile'
 import { AppFailure } from '../errors'
-import { FALLBACK_MODELS, FALLBACK_MODELS_AS_OF } from './models'
+import { FALLBACK_MODELS, FALLBACK_MODELS_AS_OF, resolveModels } from './models'
 
 /** Where a seed node's public API serves the governance-approved model list. */
 export const GOVERNANCE_MODELS_PATH = '/v1/governance/models'
@@ -277,15 +282,7 @@ export async function fetchGovernanceModels(
   return { url: where, ...mapGovernanceModels(body) }
 }
 
-const REASONS: ReadonlySet<string> = new Set<NetworkModelsFailure>([
-  'url',
-  'network',
-  'timeout',
-  'http',
-  'json',
-  'shape',
-  'empty',
-])
+const REASONS: ReadonlySet<string> = new Set<string>(NETWORK_MODELS_FAILURES)
 
 /**
  * The model list the checks should use: the seed's governance list when a seed is given and answers,
@@ -327,4 +324,23 @@ export async function readNetworkModels(
       ...(typeof status === 'number' ? { errorStatus: status } : {}),
     }
   }
+}
+
+/**
+ * Resolves the chosen model ids against the list {@link readNetworkModels} answers (the seed's, else
+ * the offline one), and returns that list too so the caller can say where the figures came from.
+ */
+export async function resolveNetworkModels(
+  ids: readonly string[],
+  seedApiUrl: string | undefined,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<{
+  list: NetworkModels
+  models: ModelRequirement[]
+  unknown: string[]
+  source: NetworkModels['source']
+}> {
+  const list = await readNetworkModels(seedApiUrl, options)
+  const { models, unknown } = resolveModels(ids, list.models)
+  return { list, models, unknown, source: list.source }
 }

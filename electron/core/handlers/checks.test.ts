@@ -1,61 +1,30 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { NetworkModels } from '../../shared/checks'
 import { FALLBACK_MODELS, FALLBACK_MODELS_AS_OF } from '../checks/models'
-import { createLogger } from '../log'
-import { createService, type AppService } from '../service'
+import type { AppService } from '../service'
 import { modelsForRun } from './checks'
+import { closedPortUrl, startSeedStub, type SeedStub } from '../../test-support/seed-stub'
+import { startTempService } from '../../test-support/temp-service'
 
-/** A seed stand-in on 127.0.0.1: `/v1/governance/models` answers, every other path 404s. */
-let seed: Server
+let seed: SeedStub
 let seedUrl = ''
 let deadUrl = ''
 beforeAll(async () => {
-  seed = createServer((req, res) => {
-    if (req.url === '/v1/governance/models') {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(
-        JSON.stringify({
-          models: [
-            { id: 'MiniMaxAI/MiniMax-M2.7', v_ram: 320, model_args: ['--max-model-len', '180000'] },
-            { id: 'net/New-Model', v_ram: '640', model_args: [] },
-          ],
-        }),
-      )
-    } else {
-      res.writeHead(404)
-      res.end()
-    }
-  })
-  await new Promise<void>((resolve) => seed.listen(0, '127.0.0.1', resolve))
-  seedUrl = `http://127.0.0.1:${(seed.address() as AddressInfo).port}`
-  const dead = createServer()
-  await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve))
-  deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`
-  await new Promise<void>((resolve) => dead.close(() => resolve()))
+  seed = await startSeedStub([
+    { id: 'MiniMaxAI/MiniMax-M2.7', v_ram: 320, model_args: ['--max-model-len', '180000'] },
+    { id: 'net/New-Model', v_ram: '640', model_args: [] },
+  ])
+  seedUrl = seed.url
+  deadUrl = await closedPortUrl()
 })
-afterAll(async () => {
-  seed.closeAllConnections()
-  await new Promise<void>((resolve) => seed.close(() => resolve()))
-})
+afterAll(() => seed.close())
 
-let dir: string
 let service: AppService
+let stop: () => Promise<void>
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ghw-checks-'))
-  service = createService(
-    { dataDir: dir, appName: 'Test', appVersion: '9.9.9', platform: 'linux', runtime: 'cli', homeDir: dir },
-    { logger: createLogger('error', () => undefined) },
-  )
+  ;({ service, stop } = await startTempService('ghw-checks-'))
 })
-afterEach(async () => {
-  await service.dispose()
-  await rm(dir, { recursive: true, force: true })
-})
+afterEach(() => stop())
 
 describe('getNetworkModels', () => {
   it("answers the seed's list, dated now", async () => {

@@ -8,8 +8,8 @@ import {
 import { AppFailure } from '../errors'
 import type { Handlers } from '../handler-types'
 import { CHECK_CATALOGUE } from '../checks/catalogue'
-import { readNetworkModels } from '../checks/governance'
-import { FALLBACK_MODELS, FALLBACK_MODELS_AS_OF, resolveModels } from '../checks/models'
+import { readNetworkModels, resolveNetworkModels } from '../checks/governance'
+import { resolveModels } from '../checks/models'
 import { runChecksOnProfile } from '../checks/runner'
 import type { RemoteExecutor } from '../ssh/types'
 import type { ProfileStore } from '../storage/profile-store'
@@ -19,10 +19,9 @@ export function createCheckHandlers(deps: {
   profiles: ProfileStore
   /** The pooled SSH executor; until the service wires one in, runChecks answers UNSUPPORTED. */
   executor?: () => RemoteExecutor | undefined
-}): Handlers<'getCheckCatalogue' | 'getFallbackModels' | 'getNetworkModels' | 'runChecks'> {
+}): Handlers<'getCheckCatalogue' | 'getNetworkModels' | 'runChecks'> {
   return {
     getCheckCatalogue: () => Promise.resolve({ checks: [...CHECK_CATALOGUE] }),
-    getFallbackModels: () => Promise.resolve({ asOf: FALLBACK_MODELS_AS_OF, models: [...FALLBACK_MODELS] }),
     getNetworkModels: (input, call) => readNetworkModels(input.seedApiUrl, { signal: call.signal }),
     async runChecks(rawInput, call) {
       const input = runChecksInputSchema.parse(rawInput)
@@ -82,8 +81,6 @@ export async function modelsForRun(
   const seed = input.seedApiUrl?.trim() ?? ''
   if (ids.length === 0 || (input.models && input.models.length > 0) || seed === '')
     return resolveModels(ids, input.models)
-  const network = await readNetworkModels(seed, signal ? { signal } : {})
-  if (network.source === 'offline') return resolveModels(ids, undefined)
-  const resolved = resolveModels(ids, network.models)
-  return { ...resolved, source: 'network' }
+  const { models, unknown, source } = await resolveNetworkModels(ids, seed, signal ? { signal } : {})
+  return { models, unknown, source }
 }

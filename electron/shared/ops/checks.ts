@@ -5,7 +5,6 @@ import {
   runChecksInputSchema,
   type NetworkModels,
   type CheckCatalogueEntry,
-  type ModelRequirement,
   type RunChecksOutput,
 } from '../checks'
 
@@ -13,8 +12,6 @@ import {
 export const checkOps = {
   /** The check catalogue: ids, roles, severity, i18n keys, rule, doc link. */
   getCheckCatalogue: op<{ checks: CheckCatalogueEntry[] }>()(z.object({}).strict()),
-  /** The dated offline model list, for when the seed's governance list cannot be read. */
-  getFallbackModels: op<{ asOf: string; models: ModelRequirement[] }>()(z.object({}).strict()),
   /**
    * The governance model list from the seed (`GET <seed>/v1/governance/models`); when no seed is given
    * or it cannot be read, the offline list with the reason. Fails only on cancel.
