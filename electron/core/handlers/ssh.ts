@@ -11,6 +11,7 @@ import { SecretBroker } from '../ssh/secret-broker'
 import { importSshConfig } from '../ssh/ssh-config-import'
 import { chainOf, targetOf } from '../ssh/targets'
 import { HostKeyTrust } from '../ssh/trust'
+import { appendKnownHost, judgeKnownHosts, readKnownHostsFile } from '../ssh/known-hosts'
 
 type SshOpName =
   'testConnection' | 'provideSecret' | 'trustHostKey' | 'replaceHostKey' | 'importSshConfig' | 'forgetSecrets'
@@ -33,7 +34,9 @@ export function createSshFeature(deps: {
 }): SshFeature {
   const { env, log } = deps
   const pins = new PinStore(env.dataDir)
-  const trust = new HostKeyTrust(pins, [join(env.homeDir, '.ssh', 'known_hosts')])
+  const userKnownHosts = join(env.homeDir, '.ssh', 'known_hosts')
+  const extraKnownHosts = (): readonly string[] => env.knownHostsFiles ?? []
+  const trust = new HostKeyTrust(pins, () => [userKnownHosts, ...extraKnownHosts()])
   const secrets = new SecretBroker()
   const pool = new SshPool({ trust, secrets, log, homeDir: env.homeDir })
 
@@ -154,6 +157,13 @@ export function createSshFeature(deps: {
     },
     async trustHostKey({ host, port, fingerprint }) {
       const key = await trust.accept(host, port, fingerprint)
+      // The runtime's own known_hosts files (CLI --known-hosts) learn the key too; ~/.ssh/known_hosts
+      // is the user's and is only read.
+      for (const file of new Set(extraKnownHosts())) {
+        const entries = await readKnownHostsFile(file)
+        if (judgeKnownHosts(entries, host, port, key, file).status !== 'trusted')
+          await appendKnownHost(file, host, port, key)
+      }
       return { host, port, fingerprint: key.fingerprint, keyType: key.keyType }
     },
     async replaceHostKey({ host, port, oldFingerprint, newFingerprint }) {
