@@ -7,7 +7,7 @@ import { createService, type AppService } from '../core/service'
 import type { Profile } from '../shared/profile'
 import { memoryIo } from '../test-support/memory-io'
 import { closedPortUrl } from '../test-support/seed-stub'
-import { openCliService, type CliService } from './cli-service'
+import { formatProgress, openCliService, type CliService } from './cli-service'
 import { main } from './index'
 import { CliUsageError } from './io'
 
@@ -203,5 +203,23 @@ describe('one store for the CLI and the app', () => {
       dataDir: join(dir, 'data'),
       runtime: 'cli',
     })
+  })
+})
+
+describe('progress on stderr', () => {
+  it('prints the detail of an event (its title when there is none) with the step and the fraction', () => {
+    expect(
+      formatProgress({
+        runId: 'r-1234567',
+        stepId: 'ml1',
+        kind: 'result',
+        title: 'k',
+        detail: '2 cores',
+        fraction: 0.5,
+      }),
+    ).toBe('[ml1] 2 cores (50%)')
+    expect(formatProgress({ runId: 'r-1234567', stepId: 'net', kind: 'start', title: 'ssh.testing' })).toBe(
+      '[net] ssh.testing',
+    )
   })
 })

@@ -1,7 +1,7 @@
 // `npm run cli -- connect` against the lab's hosts: the exit codes scripts rely on (0 connected and
 // trusted, 3 unknown host key, 4 changed host key, 5 login refused, 6 unreachable) and what it prints.
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -307,6 +307,36 @@ describeLab('npm run cli -- connect against the lab hosts', (lab: () => Lab) => 
         })
       } finally {
         await second.dispose()
+      }
+    },
+    CLI_TEST_TIMEOUT_MS,
+  )
+
+  it(
+    'never waits for a terminal: an encrypted key without --password-stdin is exit 5 at once; a wrong passphrase is not asked for again',
+    async () => {
+      const net = labHost(lab(), 'net')
+      const file = knownHosts('kh-passphrase', [net])
+      const key = join(home, 'id_encrypted')
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'lab-passphrase', '-C', 'ghw-cli', '-f', key])
+      const authorized = join(net.home, '.ssh', 'authorized_keys')
+      const original = readFileSync(authorized, 'utf8')
+      appendFileSync(authorized, readFileSync(`${key}.pub`, 'utf8'))
+      try {
+        const args = [`${net.user}@${net.address}`, '--key', key, '--known-hosts', file, '--json']
+        const none = await connectCli(args)
+        expect(none.code).toBe(5)
+        expect(jsonOf(none)).toMatchObject({ trusted: false, error: { code: 'PASSPHRASE_REQUIRED' } })
+        const wrong = await connectCli([...args, '--password-stdin'], 'not-it\n')
+        expect(wrong.code).toBe(5)
+        expect(jsonOf(wrong)).toMatchObject({
+          error: { code: expect.stringMatching(/PASSPHRASE/) as unknown },
+        })
+        const right = await connectCli([...args, '--password-stdin'], 'lab-passphrase\n')
+        expect(right.code).toBe(0)
+        expect(right.stdout + right.stderr).not.toContain('lab-passphrase')
+      } finally {
+        writeFileSync(authorized, original)
       }
     },
     CLI_TEST_TIMEOUT_MS,
