@@ -189,6 +189,14 @@ export function parsePort(raw: string | number): number | undefined {
   return n >= 1 && n <= 65535 ? n : undefined
 }
 
+/** Checks a login user name (POSIX-style, at most 32 characters); undefined when it is fine. */
+export function validateUser(raw: string): ValidationKey | undefined {
+  const user = raw.trim()
+  if (user === '') return 'userRequired'
+  if (user !== raw || !/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(user)) return 'userInvalid'
+  return undefined
+}
+
 /** Normalises an address for comparisons (case-insensitive host names, no brackets). */
 function addressKey(address: string): string {
   return address
@@ -213,8 +221,8 @@ export function validateServer(draft: ServerDraft, others: readonly ServerDraft[
   const port = parsePort(draft.port)
   if (port === undefined) errors.port = 'portRange'
   const user = draft.user.trim()
-  if (user === '') errors.user = 'userRequired'
-  else if (!/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(user)) errors.user = 'userInvalid'
+  const userProblem = validateUser(user)
+  if (userProblem) errors.user = userProblem
   if (draft.auth === 'key' && (draft.keyPath ?? '').trim() === '') errors.keyPath = 'keyPathRequired'
   if (!errors.address && port !== undefined && !errors.user) {
     const dup = rest.some(
