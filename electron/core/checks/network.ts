@@ -9,7 +9,7 @@ import type { CheckId, CheckResult, PathResult, PathState } from '../../shared/c
 import type { HostTarget, RemoteExecutor } from '../ssh/types'
 import { privatePortsForRole, publicPortsForRole } from './catalogue'
 import { listenArgs, parseListenOutput, probeScript, type ListenRequest } from './probe'
-import { toResult, type ServerRef, type Verdict } from './rules'
+import { shellLine, toResult, type ServerRef, type Verdict } from './rules'
 
 /** Raw outcome of one TCP connect attempt. */
 export type ConnectOutcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'error' | 'notool'
@@ -249,7 +249,19 @@ export function createNetworkPhase(options: NetworkPhaseOptions): NetworkPhase {
                 values,
                 fix: {
                   variant: 'allow',
-                  command: `sudo ufw allow from ${host.server.address} to any port ${t.port} proto tcp`,
+                  command: shellLine([
+                    'sudo',
+                    'ufw',
+                    'allow',
+                    'from',
+                    host.server.address,
+                    'to',
+                    'any',
+                    'port',
+                    String(t.port),
+                    'proto',
+                    'tcp',
+                  ]),
                 },
               }
             : state === 'not-listening'
