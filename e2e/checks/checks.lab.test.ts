@@ -344,4 +344,45 @@ describeLab('prerequisite and network checks on the lab', (lab) => {
     const none = (await run(['ml1'], ['firewall.state']))('ml1', 'firewall.state')
     expect(none).toMatchObject({ status: 'warn', messageKey: 'checks.firewall.state.msg.none' })
   }, 180_000)
+
+  it('outside-in before deployment: a port only the test listener answers is "would be exposed", a real service "exposed", worded for where this computer is', async () => {
+    const undo = await publishPrivatePort(lab(), 'ml1', 8080)
+    try {
+      const runAt = async (desktopLocation?: 'inside' | 'outside') => {
+        const out = await runChecksOnProfile({
+          profile: labProfile(lab(), ['ml1']),
+          executor: pool,
+          models: [],
+          modelSource: 'none',
+          checkIds: ['outside.private'],
+          ...(desktopLocation ? { settings: { desktopLocation } } : {}),
+        })
+        const r = out.results.find((x) => x.serverId === 'ml1' && x.checkId === 'outside.private')
+        if (!r) throw new Error('no outside.private result for ml1')
+        return r
+      }
+      // The lab's gateway (this machine) sits in the hosts' /28: inside their network.
+      const auto = await runAt()
+      const state = (port: number) => auto.paths?.find((p) => p.port === port)?.state
+      expect(state(8080)).toBe('exposed')
+      expect(state(5050)).toBe('would-be-exposed')
+      expect(auto).toMatchObject({
+        status: 'warn',
+        messageKey: 'checks.outside.private.msg.insideExposed',
+        facts: { vantage: 'same-subnet', inside: true, chosen: false },
+      })
+      expect(auto.fix?.command).toContain(`nc -vz -w 3 ${labHost(lab(), 'ml1').address} 5050`)
+      // Told it is outside, the same findings read as the internet's view.
+      const outside = await runAt('outside')
+      expect(outside).toMatchObject({
+        messageKey: 'checks.outside.private.msg.exposedAndWould',
+        messageValues: { exposed: '8080', would: '5050' },
+      })
+      expect(outside.message).toBe(
+        'Exposed: a service answers from outside on 8080; would be exposed: nothing blocks 5050.',
+      )
+    } finally {
+      await undo()
+    }
+  }, 180_000)
 })
