@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { deploymentSettingsSchema } from './deployment'
 
 /** The profile file format version this build writes and reads. A newer file is set aside, not read. */
 export const PROFILE_SCHEMA_VERSION = 1
@@ -53,6 +54,11 @@ export const profileSchema = z.object({
    * bad value never makes a whole profile unreadable; {@link validateSeedApiUrl} says what is wrong.
    */
   seedApiUrl: z.string().max(SEED_URL_MAX).optional(),
+  /**
+   * Step 4's settings (deployment files, public address, keys, HF_HOME, ML nodes). Optional (absent in
+   * older files); lenient on read, `validateDeploymentSettings` says what is wrong. Never a secret.
+   */
+  deployment: deploymentSettingsSchema.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 })
