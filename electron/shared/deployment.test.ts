@@ -12,7 +12,7 @@ import {
 import { profileSchema } from './profile'
 
 const key = (first: number, length = 33): string =>
-  Buffer.from([first, ...Array.from({ length: length - 1 }, (_, i) => (i * 7) % 256)]).toString('base64')
+  btoa(String.fromCharCode(first, ...Array.from({ length: length - 1 }, (_, i) => (i * 7) % 256)))
 
 describe('deployment settings', () => {
   it('fills the documented defaults', () => {
@@ -46,7 +46,7 @@ describe('deployment settings', () => {
   })
 
   it('never stores a keyring password', () => {
-    const parsed = deploymentSettingsSchema.parse({ keyringPassword: 'hunter22' } as object)
+    const parsed = deploymentSettingsSchema.parse({ keyringPassword: 'hunter22' })
     expect(JSON.stringify(parsed)).not.toContain('hunter22')
   })
 
