@@ -147,6 +147,12 @@ export const DEPLOYMENT_VALIDATION_KEYS = [
   'callbackPublic',
   'callbackUnreachable',
   'callbackCredentials',
+  'callbackNoNetwork',
+  'pubkeyMissing',
+  'passwordMissing',
+  'hfHomeSpace',
+  'placeholderLeft',
+  'noGpuServer',
 ] as const
 /** One of {@link DEPLOYMENT_VALIDATION_KEYS}. */
 export type DeploymentValidationKey = (typeof DEPLOYMENT_VALIDATION_KEYS)[number]
