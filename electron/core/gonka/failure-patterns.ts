@@ -99,7 +99,7 @@ const PATTERNS: readonly Pattern[] = [
   },
   {
     id: 'callback-unreachable',
-    test: (l) => {
+    test: (l): Record<string, string> | undefined => {
       if (!CALLBACK_SEND.test(l) || DOCKER_HOST.test(l)) return undefined
       if (!/fail|error|refused|unreachable|timed? ?out|no route/i.test(l)) return undefined
       const url = /(https?:\/\/[^\s'"),]+)/.exec(l)?.[1]
