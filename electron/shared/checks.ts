@@ -124,6 +124,8 @@ export const modelRequirementSchema = z.object({
   vramGb: z.number().positive().max(100_000),
   /** Disk the weights take in the HF cache, in GB (optional). */
   weightsGb: z.number().positive().max(100_000).optional(),
+  /** The network's mandatory vLLM arguments for this model (governance `model_args`), when known. */
+  modelArgs: z.array(z.string().max(1000)).max(200).optional(),
 })
 /** What a model needs from one ML node: total VRAM and disk for the weights. */
 export type ModelRequirement = z.infer<typeof modelRequirementSchema>
