@@ -4,6 +4,7 @@ import { registerIpc } from './ipc'
 import { buildMenu } from './menu'
 import { preloadScript, rendererIndex, USER_DATA_ENV } from './paths'
 import { isAppUrl, isPermissionAllowed, secureWebPreferences } from './security'
+import { chooseDesktopSealer } from './safe-storage-sealer'
 
 // Tests and portable installs point the app at their own data folder; must happen before 'ready'.
 const userDataOverride = process.env[USER_DATA_ENV]
@@ -65,7 +66,9 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (event) => event.preventDefault())
   })
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
+    // Secrets at rest: the OS keychain when it protects them, else a passphrase the user gives.
+    const secretSealer = await chooseDesktopSealer()
     // Only clipboard writes (the Copy buttons) from our own page; camera, notifications, geolocation
     // and everything else are refused.
     const own = (url: string): boolean => isAppUrl(url, rendererFile, devServerUrl)
@@ -84,6 +87,7 @@ if (!app.requestSingleInstanceLock()) {
       platform: process.platform,
       runtime: 'electron',
       homeDir: app.getPath('home'),
+      secretSealer,
     })
     const dataDir = app.getPath('userData')
     const applyMenu = async (): Promise<void> => {
