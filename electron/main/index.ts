@@ -6,6 +6,7 @@ import { resolveUserDataDir } from '../core/storage/user-data-dir'
 import { preloadScript, rendererIndex } from './paths'
 import { devServerUrl, isAppUrl, isPermissionAllowed } from './security'
 import { createMainWindow } from './window'
+import { chooseDesktopSealer } from './safe-storage-sealer'
 
 // One data folder for the app, the browser harness and the CLI (GHW_USER_DATA_DIR overrides it, for
 // tests and portable installs); Electron's own default would use the product name. Before 'ready'.
@@ -41,7 +42,9 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (event) => event.preventDefault())
   })
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
+    // Secrets at rest: the OS keychain when it protects them, else a passphrase the user gives.
+    const secretSealer = await chooseDesktopSealer()
     // Only clipboard writes (the Copy buttons) from our own page; camera, notifications, geolocation
     // and everything else are refused.
     session.defaultSession.setPermissionRequestHandler((wc, permission, callback) =>
@@ -59,6 +62,7 @@ if (!app.requestSingleInstanceLock()) {
       platform: process.platform,
       runtime: 'electron',
       homeDir: app.getPath('home'),
+      secretSealer,
     })
     const dataDir = app.getPath('userData')
     const applyMenu = async (): Promise<void> => {
