@@ -2,12 +2,13 @@ import { app, BrowserWindow, Menu, session, shell, type IpcMainInvokeEvent } fro
 import { createService, type AppService } from '../core/service'
 import { registerIpc } from './ipc'
 import { buildMenu } from './menu'
-import { preloadScript, rendererIndex, USER_DATA_ENV } from './paths'
+import { resolveUserDataDir } from '../core/storage/user-data-dir'
+import { preloadScript, rendererIndex } from './paths'
 import { isAppUrl, isPermissionAllowed, secureWebPreferences } from './security'
 
-// Tests and portable installs point the app at their own data folder; must happen before 'ready'.
-const userDataOverride = process.env[USER_DATA_ENV]
-if (userDataOverride) app.setPath('userData', userDataOverride)
+// One data folder for the app, the browser harness and the CLI (GHW_USER_DATA_DIR overrides it, for
+// tests and portable installs); Electron's own default would use the product name. Before 'ready'.
+app.setPath('userData', resolveUserDataDir(process.platform, process.env, app.getPath('home')))
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
 const rendererFile = rendererIndex(__dirname)

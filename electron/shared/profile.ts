@@ -29,7 +29,7 @@ export const serverSchema = z.object({
   id: z.string().min(1).max(64),
   name: z.string().max(NAME_MAX),
   address: z.string().max(253),
-  port: z.number().int(),
+  port: z.number().int().min(1).max(65535),
   user: z.string().max(32),
   auth: z.enum(AUTH_METHODS),
   keyPath: z.string().max(4096).optional(),
@@ -53,6 +53,11 @@ export const profileSchema = z.object({
    * bad value never makes a whole profile unreadable; {@link validateSeedApiUrl} says what is wrong.
    */
   seedApiUrl: z.string().max(SEED_URL_MAX).optional(),
+  /**
+   * An OpenSSH known_hosts file the CLI consults for this profile's hosts (written by
+   * `cli profile init --known-hosts`), in addition to the app's pinned keys and ~/.ssh/known_hosts.
+   */
+  knownHostsPath: z.string().max(4096).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 })
