@@ -57,6 +57,7 @@ if (isEntry) {
     err: (line) => process.stderr.write(line + '\n'),
     stdin: process.stdin,
     env: process.env,
+    terminal: process.stdin.isTTY === true && process.stderr.isTTY === true,
   }
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -8,6 +8,8 @@ export interface CliIo {
   err(line: string): void
   readonly stdin: NodeJS.ReadableStream
   readonly env: NodeJS.ProcessEnv
+  /** True when stdin and stderr are an interactive terminal (words of a new key are shown only then). */
+  readonly terminal?: boolean
 }
 
 /** A mistake in how the command was called: printed with the usage line, exit code 2. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { deploymentSettingsSchema } from './deployment'
 
 /** The profile file format version this build writes and reads. A newer file is set aside, not read. */
 export const PROFILE_SCHEMA_VERSION = 1
@@ -58,6 +59,11 @@ export const profileSchema = z.object({
    * `cli profile init --known-hosts`), in addition to the app's pinned keys and ~/.ssh/known_hosts.
    */
   knownHostsPath: z.string().max(4096).optional(),
+  /**
+   * Step 4's settings (deployment files, public address, keys, HF_HOME, ML nodes). Optional (absent in
+   * older files); lenient on read, `validateDeploymentSettings` says what is wrong. Never a secret.
+   */
+  deployment: deploymentSettingsSchema.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 })

@@ -12,6 +12,7 @@ import { importSshConfig } from '../ssh/ssh-config-import'
 import { chainOf, targetOf } from '../ssh/targets'
 import { HostKeyTrust } from '../ssh/trust'
 import { appendKnownHost, judgeKnownHosts, readKnownHostsFile } from '../ssh/known-hosts'
+import type { HostTarget } from '../ssh/types'
 
 type SshOpName =
   'testConnection' | 'provideSecret' | 'trustHostKey' | 'replaceHostKey' | 'importSshConfig' | 'forgetSecrets'
@@ -47,13 +48,14 @@ export function createSshFeature(deps: {
   ): Promise<ConnectionReport> => {
     const base = { serverId: server.id, host: server.address, port: server.port, user: server.user }
     const via = server.jumpHostId ? { via: server.jumpHostId } : {}
+    let target: HostTarget | undefined
     try {
-      const target = targetOf(server, all)
+      target = targetOf(server, all)
       // "Test connection" means a fresh handshake: the host key is verified again and the login is
       // tried again, instead of trusting a pooled connection from before (unless work is using it).
       if ((pool.stats(target.id)?.inUse ?? 0) === 0) pool.close(target.id)
       const key = await pool.connect(target, signal)
-      const password = secrets.heldPassword(target.id)
+      const password = secrets.heldPassword(target)
       const facts = await probeHostFacts(pool, target, {
         signal,
         ...(password !== undefined ? { password } : {}),
@@ -69,9 +71,11 @@ export function createSshFeature(deps: {
       }
     } catch (error) {
       const appError = toAppError(error)
-      if (appError.code === 'AUTH_FAILED' || appError.code === 'WRONG_PASSPHRASE') secrets.rejected(server.id)
-      if (appError.code === 'INTERNAL') log.error('testConnection failed', { error: String(error) })
       const d = appError.details ?? {}
+      // Only the hop that refused (the server itself or a jump host) loses its held secrets.
+      if (target && (appError.code === 'AUTH_FAILED' || appError.code === 'WRONG_PASSPHRASE'))
+        secrets.rejected(target, appError.code === 'AUTH_FAILED' ? d : undefined)
+      if (appError.code === 'INTERNAL') log.error('testConnection failed', { error: String(error) })
       // Only the server's own key is reported as its fingerprint; a jump host's is in error.details.
       const own = d.host === server.address && d.port === server.port
       return {
