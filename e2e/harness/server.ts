@@ -6,6 +6,7 @@ import { homedir } from 'node:os'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { createService, type AppService } from '../../electron/core/service'
+import { defaultUserDataDir } from '../../electron/core/storage/user-data-dir'
 import { clientMessageSchema, WS_PATH, type ServerMessage } from './protocol'
 import { clientBundlePath } from './client-bundle'
 
@@ -189,7 +190,7 @@ async function readVersion(): Promise<string> {
   return pkg.version
 }
 
-/** Default data folder for browser mode (`npm start` without Electron). */
+/** Default data folder for browser mode (`npm start` without Electron): the desktop app's own. */
 export function defaultBrowserModeDataDir(): string {
-  return join(homedir(), '.config', 'gonka-host-wizard')
+  return defaultUserDataDir(process.platform, process.env, homedir())
 }

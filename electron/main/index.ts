@@ -2,13 +2,15 @@ import { app, BrowserWindow, Menu, session } from 'electron'
 import { createService, type AppService } from '../core/service'
 import { registerIpc } from './ipc'
 import { buildMenu } from './menu'
-import { preloadScript, rendererIndex, USER_DATA_ENV } from './paths'
+import { resolveUserDataDir } from '../core/storage/user-data-dir'
+import { preloadScript, rendererIndex } from './paths'
 import { devServerUrl, isAppUrl, isPermissionAllowed } from './security'
 import { createMainWindow } from './window'
+import { chooseDesktopSealer } from './safe-storage-sealer'
 
-// Tests and portable installs point the app at their own data folder; must happen before 'ready'.
-const userDataOverride = process.env[USER_DATA_ENV]
-if (userDataOverride) app.setPath('userData', userDataOverride)
+// One data folder for the app, the browser harness and the CLI (GHW_USER_DATA_DIR overrides it, for
+// tests and portable installs); Electron's own default would use the product name. Before 'ready'.
+app.setPath('userData', resolveUserDataDir(process.platform, process.env, app.getPath('home')))
 
 // A packaged app never loads a page named by the environment (see devServerUrl).
 const devServer = devServerUrl(app.isPackaged, process.env)
@@ -40,7 +42,9 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (event) => event.preventDefault())
   })
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
+    // Secrets at rest: the OS keychain when it protects them, else a passphrase the user gives.
+    const secretSealer = await chooseDesktopSealer()
     // Only clipboard writes (the Copy buttons) from our own page; camera, notifications, geolocation
     // and everything else are refused.
     session.defaultSession.setPermissionRequestHandler((wc, permission, callback) =>
@@ -58,6 +62,7 @@ if (!app.requestSingleInstanceLock()) {
       platform: process.platform,
       runtime: 'electron',
       homeDir: app.getPath('home'),
+      secretSealer,
     })
     const dataDir = app.getPath('userData')
     const applyMenu = async (): Promise<void> => {
