@@ -1,5 +1,6 @@
 import type { InputOf, OperationName, OutputOf } from '../shared/contract'
 import type { ProgressEvent, PushedEvent } from '../shared/progress'
+import type { SecretSealer } from './secrets/sealer'
 
 /** Per-call context: cancellation and progress for long operations. */
 export interface CallContext {
@@ -21,6 +22,18 @@ export interface ServiceEnvironment {
   readonly runtime: 'electron' | 'browser-harness' | 'cli'
   /** The user's home folder (for ~/.ssh). Overridable so tests never touch the real one. */
   readonly homeDir: string
+  /**
+   * OpenSSH known_hosts files this runtime was given besides `~/.ssh/known_hosts` (the CLI's
+   * `--known-hosts`, a profile file's `knownHostsPath`). Read on every host-key check, together with the
+   * app's pins; a key accepted with `trustHostKey` is pinned and appended to each of them. Read when
+   * used, so a runtime may add a file after the service was built.
+   */
+  readonly knownHostsFiles?: readonly string[]
+  /**
+   * How secrets at rest are sealed: the desktop app passes the OS keychain (safeStorage, adapter in
+   * electron/main); without one the service uses a passphrase-sealed file.
+   */
+  readonly secretSealer?: SecretSealer
 }
 
 /** Handlers for a subset `K` of the contract's operations. */

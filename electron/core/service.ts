@@ -14,6 +14,10 @@ import { createAppHandlers } from './handlers/app'
 import { createProfileHandlers } from './handlers/profiles'
 import { createSshFeature } from './handlers/ssh'
 import { createCheckHandlers } from './handlers/checks'
+import { createKeyHandlers } from './handlers/keys'
+import { createPassphraseSealer } from './secrets/passphrase-sealer'
+import { SecretStore } from './secrets/secret-store'
+import { createNodeHandlers } from './handlers/nodes'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -57,12 +61,17 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
   const profiles = new ProfileStore(env.dataDir, log)
   const ssh = createSshFeature({ env, log, loadProfile: (id) => profiles.load(id) })
   disposers.push(() => ssh.dispose())
+  const secrets = new SecretStore(env.dataDir, env.secretSealer ?? createPassphraseSealer())
+  const keys = createKeyHandlers({ secrets, forgetSessionSecrets: () => ssh.secrets.forget() })
+  disposers.push(keys.dispose)
 
   const handlers: AllHandlers = {
     ...createAppHandlers({ env, settings }),
     ...createProfileHandlers({ profiles, settings }),
     ...ssh.handlers,
     ...createCheckHandlers({ profiles, executor: () => ssh.pool }),
+    ...keys.handlers,
+    ...createNodeHandlers({ profiles, pool: () => ssh.pool }),
   }
 
   async function call(

@@ -5,6 +5,8 @@ import { appOps } from './ops/app'
 import { profileOps } from './ops/profiles'
 import { sshOps } from './ops/ssh'
 import { checkOps } from './ops/checks'
+import { keyOps } from './ops/keys'
+import { nodeOps } from './ops/nodes'
 
 export { op, type OperationDef } from './op'
 
@@ -17,6 +19,8 @@ export const contract = {
   ...profileOps,
   ...sshOps,
   ...checkOps,
+  ...keyOps,
+  ...nodeOps,
 } as const
 
 /** The contract's type. */
