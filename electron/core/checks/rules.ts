@@ -779,7 +779,7 @@ export function parseFirewalldPorts(text: string): number[] {
 export function isOurContainer(name: string, image: string): boolean {
   return (
     /(^|\/)(product-science|gonka-ai)\//.test(image) ||
-    /^(api|node|tmkms|proxy|proxy-ssl|bridge|explorer|inference|mlnode(-\d+)?|join-[\w-]+|deploy-[\w-]+)$/.test(
+    /^(api|node|tmkms|proxy|proxy-ssl|bridge|versiond|explorer|inference|mlnode(-\d+)?|join-[\w-]+|deploy-[\w-]+)$/.test(
       name,
     )
   )
