@@ -14,6 +14,8 @@ import { createAppHandlers } from './handlers/app'
 import { createProfileHandlers } from './handlers/profiles'
 import { createSshFeature } from './handlers/ssh'
 import { createCheckHandlers } from './handlers/checks'
+import { createConfigHandlers } from './handlers/config'
+import { SessionSecrets } from './deploy/session-secrets'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -55,6 +57,8 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
 
   const settings = new SettingsStore(env.dataDir)
   const profiles = new ProfileStore(env.dataDir, log)
+  const secrets = new SessionSecrets()
+  disposers.push(() => secrets.forget())
   const ssh = createSshFeature({ env, log, loadProfile: (id) => profiles.load(id) })
   disposers.push(() => ssh.dispose())
 
@@ -63,6 +67,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
     ...createProfileHandlers({ profiles, settings }),
     ...ssh.handlers,
     ...createCheckHandlers({ profiles, executor: () => ssh.pool }),
+    ...createConfigHandlers({ profiles, secrets }),
   }
 
   async function call(
