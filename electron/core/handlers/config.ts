@@ -1,4 +1,3 @@
-import type { ModelRequirement } from '../../shared/checks'
 import { deployFactsFromChecks, type DeployFacts } from '../../shared/deploy-facts'
 import {
   defaultDeploymentSettings,
