@@ -18,6 +18,8 @@ import { createKeyHandlers } from './handlers/keys'
 import { createPassphraseSealer } from './secrets/passphrase-sealer'
 import { SecretStore } from './secrets/secret-store'
 import { createNodeHandlers } from './handlers/nodes'
+import { createConfigHandlers } from './handlers/config'
+import { SessionSecrets } from './deploy/session-secrets'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -59,10 +61,17 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
 
   const settings = new SettingsStore(env.dataDir)
   const profiles = new ProfileStore(env.dataDir, log)
+  // The keyring password entered in step 4, held in memory for this session only.
+  const sessionSecrets = new SessionSecrets()
+  disposers.push(() => sessionSecrets.forget())
   const ssh = createSshFeature({ env, log, loadProfile: (id) => profiles.load(id) })
   disposers.push(() => ssh.dispose())
   const secrets = new SecretStore(env.dataDir, env.secretSealer ?? createPassphraseSealer())
-  const keys = createKeyHandlers({ secrets, forgetSessionSecrets: () => ssh.secrets.forget() })
+  const keys = createKeyHandlers({ secrets, forgetSessionSecrets: () => {
+      ssh.secrets.forget()
+      sessionSecrets.forget()
+    },
+  })
   disposers.push(keys.dispose)
 
   const handlers: AllHandlers = {
@@ -72,6 +81,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
     ...createCheckHandlers({ profiles, executor: () => ssh.pool }),
     ...keys.handlers,
     ...createNodeHandlers({ profiles, pool: () => ssh.pool }),
+    ...createConfigHandlers({ profiles, secrets: sessionSecrets }),
   }
 
   async function call(

@@ -7,6 +7,7 @@ import { sshOps } from './ops/ssh'
 import { checkOps } from './ops/checks'
 import { keyOps } from './ops/keys'
 import { nodeOps } from './ops/nodes'
+import { configOps } from './ops/config'
 
 export { op, type OperationDef } from './op'
 
@@ -21,6 +22,7 @@ export const contract = {
   ...checkOps,
   ...keyOps,
   ...nodeOps,
+  ...configOps,
 } as const
 
 /** The contract's type. */

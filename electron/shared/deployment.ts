@@ -153,6 +153,16 @@ export const DEPLOYMENT_VALIDATION_KEYS = [
   'hfHomeSpace',
   'placeholderLeft',
   'noGpuServer',
+  'urlInvalid',
+  'rpcOldPort',
+  'tcpInvalid',
+  'boolInvalid',
+  'numberInvalid',
+  'valueRequired',
+  'keyringBackendFile',
+  'nginxMode',
+  'emailInvalid',
+  'dnsProvider',
 ] as const
 /** One of {@link DEPLOYMENT_VALIDATION_KEYS}. */
 export type DeploymentValidationKey = (typeof DEPLOYMENT_VALIDATION_KEYS)[number]

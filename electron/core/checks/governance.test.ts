@@ -186,7 +186,14 @@ describe('fetchGovernanceModels over real HTTP on 127.0.0.1', () => {
     const out = await fetchGovernanceModels(`${base}/`)
     expect(out).toEqual({
       url: `${base}/v1/governance/models`,
-      models: [{ id: 'MiniMaxAI/MiniMax-M2.7', vramGb: 320, weightsGb: 230, modelArgs: ['--max-model-len', '180000'] }],
+      models: [
+        {
+          id: 'MiniMaxAI/MiniMax-M2.7',
+          vramGb: 320,
+          weightsGb: 230,
+          modelArgs: ['--max-model-len', '180000'],
+        },
+      ],
       skipped: [],
     })
     expect(requests).toContain('GET /v1/governance/models application/json')
