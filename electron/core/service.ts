@@ -14,6 +14,7 @@ import { createAppHandlers } from './handlers/app'
 import { createProfileHandlers } from './handlers/profiles'
 import { createSshFeature } from './handlers/ssh'
 import { createCheckHandlers } from './handlers/checks'
+import { createDeployHandlers } from './handlers/deploy'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -63,6 +64,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
     ...createProfileHandlers({ profiles, settings }),
     ...ssh.handlers,
     ...createCheckHandlers({ profiles, executor: () => ssh.pool }),
+    ...createDeployHandlers({ profiles, pool: () => ssh.pool, dataDir: env.dataDir, log }),
   }
 
   async function call(

@@ -5,6 +5,7 @@ import { appOps } from './ops/app'
 import { profileOps } from './ops/profiles'
 import { sshOps } from './ops/ssh'
 import { checkOps } from './ops/checks'
+import { deployOps } from './ops/deploy'
 
 export { op, type OperationDef } from './op'
 
@@ -17,6 +18,7 @@ export const contract = {
   ...profileOps,
   ...sshOps,
   ...checkOps,
+  ...deployOps,
 } as const
 
 /** The contract's type. */
