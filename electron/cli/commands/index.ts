@@ -3,6 +3,16 @@ import { connectCommand } from './connect'
 import { versionCommand } from './version'
 import { profileCommand } from './profile'
 import { checkCommand } from './check'
+import { planCommand, applyCommand, psCommand, logsCommand } from './deploy'
 
 /** Every CLI command, in help order. Each feature adds its command file here. */
-export const commands: readonly CliCommand[] = [versionCommand, connectCommand, profileCommand, checkCommand]
+export const commands: readonly CliCommand[] = [
+  versionCommand,
+  connectCommand,
+  profileCommand,
+  checkCommand,
+  planCommand,
+  applyCommand,
+  psCommand,
+  logsCommand,
+]
