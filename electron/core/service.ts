@@ -20,6 +20,7 @@ import { SecretStore } from './secrets/secret-store'
 import { createNodeHandlers } from './handlers/nodes'
 import { createConfigHandlers } from './handlers/config'
 import { SessionSecrets } from './deploy/session-secrets'
+import { createDeployHandlers } from './handlers/deploy'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -82,6 +83,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
     ...keys.handlers,
     ...createNodeHandlers({ profiles, pool: () => ssh.pool }),
     ...createConfigHandlers({ profiles, secrets: sessionSecrets }),
+    ...createDeployHandlers({ profiles, pool: () => ssh.pool, dataDir: env.dataDir, log, secrets: sessionSecrets }),
   }
 
   async function call(

@@ -8,6 +8,7 @@ import { checkOps } from './ops/checks'
 import { keyOps } from './ops/keys'
 import { nodeOps } from './ops/nodes'
 import { configOps } from './ops/config'
+import { deployOps } from './ops/deploy'
 
 export { op, type OperationDef } from './op'
 
@@ -23,6 +24,7 @@ export const contract = {
   ...keyOps,
   ...nodeOps,
   ...configOps,
+  ...deployOps,
 } as const
 
 /** The contract's type. */

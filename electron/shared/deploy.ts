@@ -140,3 +140,11 @@ export interface ContainerInfo {
   readonly restartCount: number
   readonly status: string
 }
+
+/** One log line pushed by streamLogs (progress event `kind: 'log'`, `data`). */
+export interface LogLine {
+  readonly hostId: string
+  readonly service: string
+  readonly stream: 'stdout' | 'stderr'
+  readonly line: string
+}

@@ -4,6 +4,7 @@ import { versionCommand } from './version'
 import { profileCommand } from './profile'
 import { checkCommand } from './check'
 import { keysCommand, secretsCommand } from './keys'
+import { planCommand, applyCommand, psCommand, logsCommand } from './deploy'
 
 /** Every CLI command, in help order. Each feature adds its command file here. */
 export const commands: readonly CliCommand[] = [
@@ -13,4 +14,8 @@ export const commands: readonly CliCommand[] = [
   checkCommand,
   keysCommand,
   secretsCommand,
+  planCommand,
+  applyCommand,
+  psCommand,
+  logsCommand,
 ]

@@ -42,7 +42,7 @@ export type EngineEvent =
     }
 
 /** Options the user chose when planning; passed to every action's apply. */
-export type PlanOptions = Readonly<Record<string, boolean | string | undefined>>
+export type PlanOptions = Readonly<Record<string, boolean | string | number | undefined>>
 
 interface StoredPlan {
   readonly plan: DeployPlan

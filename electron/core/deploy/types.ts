@@ -19,7 +19,7 @@ export interface ActionContext {
   /** A line of live output (never a secret). */
   log(line: string): void
   /** Options the user chose when planning (e.g. `startWithoutKeys`, `updateImages`). */
-  readonly options: Readonly<Record<string, boolean | string | undefined>>
+  readonly options: Readonly<Record<string, boolean | string | number | undefined>>
 }
 
 /**
