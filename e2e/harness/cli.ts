@@ -1,9 +1,11 @@
 // Browser mode: `npm start` on a machine without the Electron binary serves the app on loopback.
 import { mkdirSync } from 'node:fs'
-import { defaultBrowserModeDataDir, startHarness } from './server'
+import { homedir } from 'node:os'
+import { resolveUserDataDir } from '../../electron/core/storage/user-data-dir'
+import { startHarness } from './server'
 
 async function run(): Promise<void> {
-  const dataDir = process.env.GHW_USER_DATA_DIR ?? defaultBrowserModeDataDir()
+  const dataDir = resolveUserDataDir(process.platform, process.env, homedir())
   mkdirSync(dataDir, { recursive: true })
   const port = Number(process.env.GHW_PORT ?? 0)
   const harness = await startHarness({

@@ -23,6 +23,13 @@ export interface ServiceEnvironment {
   /** The user's home folder (for ~/.ssh). Overridable so tests never touch the real one. */
   readonly homeDir: string
   /**
+   * OpenSSH known_hosts files this runtime was given besides `~/.ssh/known_hosts` (the CLI's
+   * `--known-hosts`, a profile file's `knownHostsPath`). Read on every host-key check, together with the
+   * app's pins; a key accepted with `trustHostKey` is pinned and appended to each of them. Read when
+   * used, so a runtime may add a file after the service was built.
+   */
+  readonly knownHostsFiles?: readonly string[]
+  /**
    * How secrets at rest are sealed: the desktop app passes the OS keychain (safeStorage, adapter in
    * electron/main); without one the service uses a passphrase-sealed file.
    */

@@ -17,6 +17,7 @@ import { createCheckHandlers } from './handlers/checks'
 import { createKeyHandlers } from './handlers/keys'
 import { createPassphraseSealer } from './secrets/passphrase-sealer'
 import { SecretStore } from './secrets/secret-store'
+import { createNodeHandlers } from './handlers/nodes'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -70,6 +71,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
     ...ssh.handlers,
     ...createCheckHandlers({ profiles, executor: () => ssh.pool }),
     ...keys.handlers,
+    ...createNodeHandlers({ profiles, pool: () => ssh.pool }),
   }
 
   async function call(

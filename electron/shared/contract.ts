@@ -6,6 +6,7 @@ import { profileOps } from './ops/profiles'
 import { sshOps } from './ops/ssh'
 import { checkOps } from './ops/checks'
 import { keyOps } from './ops/keys'
+import { nodeOps } from './ops/nodes'
 
 export { op, type OperationDef } from './op'
 
@@ -19,6 +20,7 @@ export const contract = {
   ...sshOps,
   ...checkOps,
   ...keyOps,
+  ...nodeOps,
 } as const
 
 /** The contract's type. */

@@ -11,6 +11,8 @@ import { SecretBroker } from '../ssh/secret-broker'
 import { importSshConfig } from '../ssh/ssh-config-import'
 import { chainOf, targetOf } from '../ssh/targets'
 import { HostKeyTrust } from '../ssh/trust'
+import { appendKnownHost, judgeKnownHosts, readKnownHostsFile } from '../ssh/known-hosts'
+import type { HostTarget } from '../ssh/types'
 
 type SshOpName =
   'testConnection' | 'provideSecret' | 'trustHostKey' | 'replaceHostKey' | 'importSshConfig' | 'forgetSecrets'
@@ -33,7 +35,9 @@ export function createSshFeature(deps: {
 }): SshFeature {
   const { env, log } = deps
   const pins = new PinStore(env.dataDir)
-  const trust = new HostKeyTrust(pins, [join(env.homeDir, '.ssh', 'known_hosts')])
+  const userKnownHosts = join(env.homeDir, '.ssh', 'known_hosts')
+  const extraKnownHosts = (): readonly string[] => env.knownHostsFiles ?? []
+  const trust = new HostKeyTrust(pins, () => [userKnownHosts, ...extraKnownHosts()])
   const secrets = new SecretBroker()
   const pool = new SshPool({ trust, secrets, log, homeDir: env.homeDir })
 
@@ -44,13 +48,14 @@ export function createSshFeature(deps: {
   ): Promise<ConnectionReport> => {
     const base = { serverId: server.id, host: server.address, port: server.port, user: server.user }
     const via = server.jumpHostId ? { via: server.jumpHostId } : {}
+    let target: HostTarget | undefined
     try {
-      const target = targetOf(server, all)
+      target = targetOf(server, all)
       // "Test connection" means a fresh handshake: the host key is verified again and the login is
       // tried again, instead of trusting a pooled connection from before (unless work is using it).
       if ((pool.stats(target.id)?.inUse ?? 0) === 0) pool.close(target.id)
       const key = await pool.connect(target, signal)
-      const password = secrets.heldPassword(target.id)
+      const password = secrets.heldPassword(target)
       const facts = await probeHostFacts(pool, target, {
         signal,
         ...(password !== undefined ? { password } : {}),
@@ -66,9 +71,11 @@ export function createSshFeature(deps: {
       }
     } catch (error) {
       const appError = toAppError(error)
-      if (appError.code === 'AUTH_FAILED' || appError.code === 'WRONG_PASSPHRASE') secrets.rejected(server.id)
-      if (appError.code === 'INTERNAL') log.error('testConnection failed', { error: String(error) })
       const d = appError.details ?? {}
+      // Only the hop that refused (the server itself or a jump host) loses its held secrets.
+      if (target && (appError.code === 'AUTH_FAILED' || appError.code === 'WRONG_PASSPHRASE'))
+        secrets.rejected(target, appError.code === 'AUTH_FAILED' ? d : undefined)
+      if (appError.code === 'INTERNAL') log.error('testConnection failed', { error: String(error) })
       // Only the server's own key is reported as its fingerprint; a jump host's is in error.details.
       const own = d.host === server.address && d.port === server.port
       return {
@@ -154,6 +161,13 @@ export function createSshFeature(deps: {
     },
     async trustHostKey({ host, port, fingerprint }) {
       const key = await trust.accept(host, port, fingerprint)
+      // The runtime's own known_hosts files (CLI --known-hosts) learn the key too; ~/.ssh/known_hosts
+      // is the user's and is only read.
+      for (const file of new Set(extraKnownHosts())) {
+        const entries = await readKnownHostsFile(file)
+        if (judgeKnownHosts(entries, host, port, key, file).status !== 'trusted')
+          await appendKnownHost(file, host, port, key)
+      }
       return { host, port, fingerprint: key.fingerprint, keyType: key.keyType }
     },
     async replaceHostKey({ host, port, oldFingerprint, newFingerprint }) {

@@ -7,6 +7,25 @@ const PROMPT_TIMEOUT_MS = 10 * 60_000
 
 type Answer = { value?: string; answers?: string[] }
 
+/** A held secret, with the server it was given for (so `forget(serverId)` can find it). */
+interface Held {
+  readonly value: string
+  readonly targetId: string
+}
+
+/**
+ * What a held secret is bound to: user, host, port, login method, key file and the whole jump chain.
+ * A secret given for one connection is never offered to another: editing a server's address (same
+ * id) or two profiles using the same server id (`ml1`) yields a different key, so the user is asked.
+ */
+export function connectionKey(target: HostTarget): string {
+  const hops: string[] = []
+  for (let t: HostTarget | undefined = target; t; t = t.jump) {
+    hops.push(JSON.stringify([t.user, t.host.toLowerCase(), t.port, t.auth, t.keyPath ?? '']))
+  }
+  return hops.join(' via ')
+}
+
 /**
  * The {@link SecretProvider} of the app session. Secrets come only from the UI (`provideSecret`) and
  * live in this object's memory until the app quits or `forget` is called; nothing here writes them
@@ -14,8 +33,10 @@ type Answer = { value?: string; answers?: string[] }
  * a running operation registered for the target; with no one to ask, the answer is "declined".
  */
 export class SecretBroker implements SecretProvider {
-  private readonly passwords = new Map<string, string>()
-  private readonly passphrases = new Map<string, string>()
+  /** By {@link connectionKey}. */
+  private readonly passwords = new Map<string, Held>()
+  /** By {@link connectionKey} and key file. */
+  private readonly passphrases = new Map<string, Held>()
   private readonly pending = new Map<
     string,
     { targetId: string; resolve: (a: Answer | undefined) => void; timer: NodeJS.Timeout }
@@ -43,24 +64,20 @@ export class SecretBroker implements SecretProvider {
     return true
   }
 
-  /** Forgets held secrets (of one target, or all); returns how many were dropped. */
+  /** Forgets held secrets (those given for one server id, or all); returns how many were dropped. */
   forget(targetId?: string): number {
-    if (targetId === undefined) {
-      const n = this.passwords.size + this.passphrases.size
-      this.passwords.clear()
-      this.passphrases.clear()
-      return n
-    }
-    let n = this.passwords.delete(targetId) ? 1 : 0
-    for (const key of [...this.passphrases.keys()]) {
-      if (key.startsWith(`${targetId}\n`)) n += this.passphrases.delete(key) ? 1 : 0
+    let n = 0
+    for (const map of [this.passwords, this.passphrases]) {
+      for (const [key, held] of [...map]) {
+        if (targetId === undefined || held.targetId === targetId) n += map.delete(key) ? 1 : 0
+      }
     }
     return n
   }
 
-  /** The password held for a target, if any (for `sudo -S` in the facts probe). */
-  heldPassword(targetId: string): string | undefined {
-    return this.passwords.get(targetId)
+  /** The password held for exactly this connection, if any (for `sudo -S` in the facts probe). */
+  heldPassword(target: HostTarget): string | undefined {
+    return this.passwords.get(connectionKey(target))?.value
   }
 
   /** Declines every open prompt (shutdown). */
@@ -69,20 +86,21 @@ export class SecretBroker implements SecretProvider {
   }
 
   async password(target: HostTarget): Promise<string | undefined> {
-    const held = this.passwords.get(target.id)
-    if (held !== undefined) return held
+    const key = connectionKey(target)
+    const held = this.passwords.get(key)
+    if (held !== undefined) return held.value
     const answer = await this.ask(target, { kind: 'password', retry: false })
-    if (answer?.value !== undefined) this.passwords.set(target.id, answer.value)
+    if (answer?.value !== undefined) this.passwords.set(key, { value: answer.value, targetId: target.id })
     return answer?.value
   }
 
   async passphrase(target: HostTarget, keyPath: string, retry: boolean): Promise<string | undefined> {
-    const key = `${target.id}\n${keyPath}`
+    const key = `${connectionKey(target)}\n${keyPath}`
     const held = this.passphrases.get(key)
-    if (held !== undefined && !retry) return held
+    if (held !== undefined && !retry) return held.value
     if (retry) this.passphrases.delete(key)
     const answer = await this.ask(target, { kind: 'passphrase', keyPath, retry })
-    if (answer?.value !== undefined) this.passphrases.set(key, answer.value)
+    if (answer?.value !== undefined) this.passphrases.set(key, { value: answer.value, targetId: target.id })
     return answer?.value
   }
 
@@ -95,9 +113,29 @@ export class SecretBroker implements SecretProvider {
     return answer?.answers
   }
 
-  /** Called when a login with held secrets failed, so the next attempt asks again. */
-  rejected(targetId: string): void {
-    this.forget(targetId)
+  /**
+   * Called when a login failed, so the next attempt asks again. `failed` names the hop that refused
+   * (the error's host, port and user): a jump host's rejection drops that hop's secrets, not the
+   * others'. Without it (or when it matches no hop) every hop of the chain is forgotten.
+   */
+  rejected(target: HostTarget, failed?: { host?: unknown; port?: unknown; user?: unknown }): number {
+    const chain: HostTarget[] = []
+    for (let t: HostTarget | undefined = target; t; t = t.jump) chain.push(t)
+    const hit = chain.filter(
+      (t) =>
+        failed !== undefined &&
+        t.host === failed.host &&
+        t.port === failed.port &&
+        (failed.user === undefined || t.user === failed.user),
+    )
+    let n = 0
+    for (const hop of hit.length > 0 ? hit : chain) {
+      const key = connectionKey(hop)
+      n += this.passwords.delete(key) ? 1 : 0
+      for (const k of [...this.passphrases.keys()])
+        if (k.startsWith(`${key}\n`)) n += this.passphrases.delete(k) ? 1 : 0
+    }
+    return n
   }
 
   private ask(

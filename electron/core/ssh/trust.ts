@@ -29,9 +29,16 @@ export class HostKeyTrust {
 
   constructor(
     private readonly pins: PinStore | undefined,
-    /** known_hosts files to consult, read on every check (they are small, and users edit them). */
-    private readonly knownHostsFiles: readonly string[],
+    /**
+     * known_hosts files to consult, read on every check (they are small, and users edit them); a
+     * function when the list can grow while the service runs.
+     */
+    private readonly knownHostsSource: readonly string[] | (() => readonly string[]),
   ) {}
+
+  private get knownHostsFiles(): readonly string[] {
+    return typeof this.knownHostsSource === 'function' ? this.knownHostsSource() : this.knownHostsSource
+  }
 
   /** Judges `key` for host:port. Any source that holds this very key makes it trusted. */
   async judge(host: string, port: number, key: HostKey): Promise<TrustVerdict> {

@@ -1,0 +1,187 @@
+import { z } from 'zod'
+
+/**
+ * Steps 7 and 8: the ML nodes the network node's api knows, compared with the profile, and the status
+ * page ("am I a working host?"). Plain data shared by core, the CLI and the renderer.
+ */
+
+/** Input of `listNodes` and `getStatus`: which profile (its network server is asked). */
+export const nodesProfileInputSchema = z
+  .object({
+    profileId: z.string().min(1).max(64),
+  })
+  .strict()
+/** See {@link nodesProfileInputSchema}. */
+export type NodesProfileInput = z.infer<typeof nodesProfileInputSchema>
+
+/** Input of `getStatus`: the profile, and optionally the account address to look up at the seed. */
+export const statusInputSchema = nodesProfileInputSchema
+  .extend({
+    /** The account (cold key) address; by default the one the setup report names. */
+    address: z
+      .string()
+      .regex(/^[a-z0-9]{1,20}1[02-9ac-hj-np-z]{6,90}$/)
+      .optional(),
+  })
+  .strict()
+/** See {@link statusInputSchema}. */
+export type StatusInput = z.infer<typeof statusInputSchema>
+
+/** One model of an ML node with its vLLM args. */
+export interface NodeModel {
+  readonly id: string
+  readonly args: readonly string[]
+}
+
+/** An ML node as the profile wants it registered (from the step-4 settings, else from its server). */
+export interface ExpectedNode {
+  readonly serverId: string
+  readonly nodeId: string
+  /** The ML server's private address, bare (no scheme, no path). */
+  readonly host: string
+  readonly inferencePort: number
+  readonly pocPort: number
+  readonly maxConcurrent?: number
+  readonly models: readonly NodeModel[]
+}
+
+/** An ML node as the admin API reports it (`GET /admin/v1/nodes`). */
+export interface RegisteredNode {
+  readonly id: string
+  readonly host: string
+  readonly inferencePort: number
+  readonly pocPort: number
+  readonly maxConcurrent: number
+  readonly models: readonly NodeModel[]
+  /** Admin state; null when the api did not say. */
+  readonly enabled: boolean | null
+  readonly intendedStatus?: string
+  readonly currentStatus?: string
+  readonly pocStatus?: string
+  readonly failureReason?: string
+  readonly version?: string
+  /** Models the node serves in the current epoch (empty before its first PoC). */
+  readonly epochModels: readonly string[]
+  /** Its PoC weight in the current epoch, when it has one. */
+  readonly pocWeight?: number
+}
+
+/** How a node compares with the profile. */
+export const NODE_COMPARISONS = ['registered', 'missing', 'unknown', 'different'] as const
+/** One of {@link NODE_COMPARISONS}: same as the profile, not registered, not in the profile, or registered with other settings. */
+export type NodeComparison = (typeof NODE_COMPARISONS)[number]
+
+/** Settings that can differ between the profile and the api. */
+export const NODE_SETTINGS = ['host', 'inferencePort', 'pocPort', 'maxConcurrent', 'models'] as const
+/** One of {@link NODE_SETTINGS}. */
+export type NodeSetting = (typeof NODE_SETTINGS)[number]
+
+/** One row of the nodes page. */
+export interface NodeRow {
+  readonly id: string
+  readonly comparison: NodeComparison
+  readonly expected?: ExpectedNode
+  readonly registered?: RegisteredNode
+  /** For `different`: which settings differ. */
+  readonly differences: readonly NodeSetting[]
+}
+
+/** Output of `listNodes`. */
+export interface NodesListing {
+  /** The server whose api was asked. */
+  readonly networkServerId: string
+  readonly rows: readonly NodeRow[]
+  /** Where the expected nodes came from: the step-4 settings, or one default node per ML server. */
+  readonly expectedSource: 'settings' | 'servers'
+  readonly checkedAt: string
+}
+
+/** Overall state of the setup report (upstream: FAIL if any fails, else UNAVAILABLE if any is, else PASS). */
+export const REPORT_STATUSES = ['PASS', 'FAIL', 'UNAVAILABLE'] as const
+
+/** One check of the setup report, with the key of our translation when we know the check. */
+export interface StatusCheck {
+  readonly id: string
+  readonly status: string
+  /** The api's own message (English). */
+  readonly message: string
+  /** `status:check.<key>` when the check is one we know (`mlnode` for every `mlnode_<id>`). */
+  readonly known?: string
+  /** For `mlnode_<id>`: the node id. */
+  readonly nodeId?: string
+}
+
+/** One GPU as the report or nvidia-smi shows it. */
+export interface GpuUse {
+  readonly name: string
+  readonly usedGb?: number
+  readonly totalGb?: number
+  readonly utilizationPercent?: number
+  readonly available?: boolean
+}
+
+/** Per ML node health on the status page. */
+export interface NodeHealth {
+  readonly id: string
+  /** From the report's `mlnode_<id>` check (true = /health answered 200). */
+  readonly healthy?: boolean
+  readonly message?: string
+  readonly models: readonly string[]
+  readonly gpus: readonly GpuUse[]
+  readonly enabled?: boolean | null
+  readonly currentStatus?: string
+  readonly failureReason?: string
+}
+
+/** A part of the status that could not be read, with why. */
+export interface StatusProblem {
+  readonly part: 'report' | 'nodes' | 'seed' | 'participant' | 'epoch'
+  readonly code: string
+  readonly message: string
+}
+
+/** Output of `getStatus`. */
+export interface HostStatus {
+  readonly checkedAt: string
+  readonly networkServerId: string
+  /** True only when the setup report was read and its overall status is PASS. */
+  readonly passed: boolean
+  readonly report?: {
+    readonly overall: string
+    readonly generatedAt?: string
+    readonly checks: readonly StatusCheck[]
+    readonly issues: readonly string[]
+    readonly recommendations: readonly string[]
+  }
+  readonly sync?: {
+    readonly localHeight?: number
+    readonly seedHeight?: number
+    /** Blocks the network node is behind the seed (0 or more), when both are known. */
+    readonly behind?: number
+    readonly catchingUp?: boolean
+    readonly secondsSinceBlock?: number
+  }
+  readonly address?: string
+  readonly participant?: {
+    readonly found: boolean
+    readonly status?: string
+    readonly inferenceUrl?: string
+    readonly weight?: number
+    readonly epochsCompleted?: number
+  }
+  readonly epoch?: {
+    readonly index?: number
+    readonly phase?: string
+    readonly blockHeight?: number
+    readonly nextPocBlock?: number
+    /** Estimated from the seed's block rate. */
+    readonly nextPocAt?: string
+  }
+  readonly activeSet?: {
+    readonly active: boolean
+    readonly weight?: number
+    readonly epochId?: number
+  }
+  readonly nodes: readonly NodeHealth[]
+  readonly problems: readonly StatusProblem[]
+}

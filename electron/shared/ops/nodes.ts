@@ -1,0 +1,18 @@
+import { op } from '../op'
+import { nodesProfileInputSchema, statusInputSchema, type HostStatus, type NodesListing } from '../nodes'
+
+/** ML nodes (wizard step 7) and the host's status (step 8), read through the network server's admin API. */
+export const nodeOps = {
+  /**
+   * The ML nodes the network node's api knows (`GET /admin/v1/nodes` through an SSH tunnel to the
+   * network server's 127.0.0.1:9200), each compared with the profile: registered, missing, unknown to
+   * the profile, or registered with different settings.
+   */
+  listNodes: op<NodesListing>()(nodesProfileInputSchema),
+  /**
+   * "Am I a working host?": the setup report through the tunnel, chain sync against the seed, the
+   * participant record, epoch and next PoC, active-set membership, per ML node health and GPUs. A part
+   * that cannot be read is listed in `problems`; the call fails only when the profile cannot be used.
+   */
+  getStatus: op<HostStatus>()(statusInputSchema),
+} as const
