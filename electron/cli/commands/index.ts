@@ -3,6 +3,15 @@ import { connectCommand } from './connect'
 import { versionCommand } from './version'
 import { profileCommand } from './profile'
 import { checkCommand } from './check'
+import { nodesCommand } from './nodes'
+import { statusCommand } from './status'
 
 /** Every CLI command, in help order. Each feature adds its command file here. */
-export const commands: readonly CliCommand[] = [versionCommand, connectCommand, profileCommand, checkCommand]
+export const commands: readonly CliCommand[] = [
+  versionCommand,
+  connectCommand,
+  profileCommand,
+  checkCommand,
+  nodesCommand,
+  statusCommand,
+]
