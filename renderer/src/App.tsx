@@ -4,6 +4,8 @@ import { Header } from './components/Header'
 import { ProblemBanner } from './components/ProblemBanner'
 import { StepRail } from './components/StepRail'
 import { NetworkStep } from './steps/network/NetworkStep'
+import { NodesStep } from './steps/nodes/NodesStep'
+import { StatusStep } from './steps/status/StatusStep'
 import { PrerequisitesStep } from './steps/prerequisites/PrerequisitesStep'
 import { TopologyStep } from './steps/topology/TopologyStep'
 import { useStore } from './store'
@@ -31,6 +33,10 @@ export function App() {
             <PrerequisitesStep />
           ) : currentStep === 'network' ? (
             <NetworkStep />
+          ) : currentStep === 'mlNodes' ? (
+            <NodesStep />
+          ) : currentStep === 'status' ? (
+            <StatusStep />
           ) : null}
         </main>
       </div>
