@@ -1,22 +1,35 @@
 import { z } from 'zod'
+import { profileSchema } from './profile'
 
 /**
  * Steps 7 and 8: the ML nodes the network node's api knows, compared with the profile, and the status
  * page ("am I a working host?"). Plain data shared by core, the CLI and the renderer.
  */
 
-/** Input of `listNodes` and `getStatus`: which profile (its network server is asked). */
+const profileChoice = {
+  /** A saved profile's id. */
+  profileId: z.string().min(1).max(64).optional(),
+  /** Or the profile itself (a CLI profile file that is not saved in the app). */
+  profile: profileSchema.optional(),
+}
+const oneProfile = {
+  check: (v: { profileId?: string | undefined; profile?: unknown }): boolean =>
+    (v.profileId === undefined) !== (v.profile === undefined),
+  message: { message: 'Give either profileId or profile.', path: ['profileId'] },
+}
+
+/** Input of `listNodes`: which profile (its network server's api is asked). */
 export const nodesProfileInputSchema = z
-  .object({
-    profileId: z.string().min(1).max(64),
-  })
+  .object(profileChoice)
   .strict()
+  .refine(oneProfile.check, oneProfile.message)
 /** See {@link nodesProfileInputSchema}. */
 export type NodesProfileInput = z.infer<typeof nodesProfileInputSchema>
 
 /** Input of `getStatus`: the profile, and optionally the account address to look up at the seed. */
-export const statusInputSchema = nodesProfileInputSchema
-  .extend({
+export const statusInputSchema = z
+  .object({
+    ...profileChoice,
     /** The account (cold key) address; by default the one the setup report names. */
     address: z
       .string()
@@ -24,6 +37,7 @@ export const statusInputSchema = nodesProfileInputSchema
       .optional(),
   })
   .strict()
+  .refine(oneProfile.check, oneProfile.message)
 /** See {@link statusInputSchema}. */
 export type StatusInput = z.infer<typeof statusInputSchema>
 

@@ -5,6 +5,8 @@ import { ProblemBanner } from './components/ProblemBanner'
 import { StepRail } from './components/StepRail'
 import { KeysStep } from './steps/keys/KeysStep'
 import { NetworkStep } from './steps/network/NetworkStep'
+import { NodesStep } from './steps/nodes/NodesStep'
+import { StatusStep } from './steps/status/StatusStep'
 import { PrerequisitesStep } from './steps/prerequisites/PrerequisitesStep'
 import { TopologyStep } from './steps/topology/TopologyStep'
 import { useStore } from './store'
@@ -34,6 +36,10 @@ export function App() {
             <KeysStep />
           ) : currentStep === 'network' ? (
             <NetworkStep />
+          ) : currentStep === 'mlNodes' ? (
+            <NodesStep />
+          ) : currentStep === 'status' ? (
+            <StatusStep />
           ) : null}
         </main>
       </div>

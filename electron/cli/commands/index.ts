@@ -5,6 +5,8 @@ import { profileCommand } from './profile'
 import { checkCommand } from './check'
 import { keysCommand, secretsCommand } from './keys'
 import { planCommand, applyCommand, psCommand, logsCommand } from './deploy'
+import { nodesCommand } from './nodes'
+import { statusCommand } from './status'
 
 /** Every CLI command, in help order. Each feature adds its command file here. */
 export const commands: readonly CliCommand[] = [
@@ -18,4 +20,6 @@ export const commands: readonly CliCommand[] = [
   applyCommand,
   psCommand,
   logsCommand,
+  nodesCommand,
+  statusCommand,
 ]

@@ -57,7 +57,7 @@ export function createNodeHandlers(deps: {
   }
   return {
     async listNodes(input, call): Promise<NodesListing> {
-      const profile = await deps.profiles.load(input.profileId)
+      const profile = input.profile ?? (await deps.profiles.load(input.profileId ?? ''))
       const { client, serverId } = adminClientFor(poolOf(), profile, call.signal)
       const items = await client.listNodes(call.signal)
       const expected = expectedNodes(profile)
@@ -70,7 +70,7 @@ export function createNodeHandlers(deps: {
     },
 
     async getStatus(input, call): Promise<HostStatus> {
-      const profile = await deps.profiles.load(input.profileId)
+      const profile = input.profile ?? (await deps.profiles.load(input.profileId ?? ''))
       const { client, serverId } = adminClientFor(poolOf(), profile, call.signal)
       const problems: StatusProblem[] = []
       const seedUrl = profile.seedApiUrl?.trim() ?? ''

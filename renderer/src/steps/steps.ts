@@ -6,8 +6,8 @@ export const STEPS = [
   { id: 'configuration', available: false },
   { id: 'network', available: true },
   { id: 'launch', available: false },
-  { id: 'mlNodes', available: false },
-  { id: 'status', available: false },
+  { id: 'mlNodes', available: true },
+  { id: 'status', available: true },
   { id: 'export', available: false },
 ] as const
 

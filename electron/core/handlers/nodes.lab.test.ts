@@ -1,0 +1,275 @@
+// Steps 7 and 8 against the stand-ins on the lab's real hosts: the network node from the cloned
+// deploy/join on `net` (admin API bound to net's 127.0.0.1:9200 only), ML nodes on ml1 and ml2. The
+// app reaches the admin API only through the SSH tunnel of its pooled connection; port 9200 is
+// checked closed from outside before and after every step.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { canConnect, labHost, labSsh, type LabHost } from '../../../e2e/lab'
+import { describeLab } from '../../../e2e/lab/require-lab'
+import type { Profile, Server } from '../../shared/profile'
+import { AdminApiError, type AdminNodeInput } from '../gonka/admin-api'
+import { createLogger } from '../log'
+import { createService, type AppService } from '../service'
+import { SshPool } from '../ssh/pool'
+import { HostKeyTrust } from '../ssh/trust'
+import { adminClientFor } from './nodes'
+
+const CLONE = 'gonka-nodes'
+const JOIN = `~/${CLONE}/deploy/join`
+
+async function sh(host: LabHost, script: string): Promise<string> {
+  const r = await labSsh(host, 'bash -s', { input: `set -e\n${script}\n` })
+  if (r.code !== 0)
+    throw new Error(`on ${host.name} (exit ${r.code}):\n${script}\n--\n${r.stdout}\n${r.stderr}`)
+  return r.stdout
+}
+
+async function until<T>(
+  what: string,
+  ms: number,
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+): Promise<T> {
+  const deadline = Date.now() + ms
+  let last: unknown
+  for (;;) {
+    try {
+      const v = await probe()
+      last = v
+      if (ok(v)) return v
+    } catch (error) {
+      last = error instanceof Error ? error.message : error
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not reached in ${ms / 1000} s; last: ${JSON.stringify(last)}`)
+    await new Promise((r) => setTimeout(r, 300))
+  }
+}
+
+describeLab('ML nodes and status through the admin API tunnel (stand-ins)', (lab) => {
+  let net: LabHost
+  let ml1: LabHost
+  let ml2: LabHost
+  let seed: LabHost
+  let dir: string
+  let service: AppService
+  let pool: SshPool
+  let profile: Profile
+  let model: string
+
+  const server = (h: LabHost, role: Server['role']): Server => ({
+    id: h.name,
+    name: h.name,
+    address: h.address,
+    port: h.port,
+    user: h.user,
+    auth: 'key',
+    keyPath: h.privateKeyPath,
+    role,
+  })
+  const node = (h: LabHost, extra: Partial<AdminNodeInput> = {}): AdminNodeInput => ({
+    id: h.name,
+    host: h.address,
+    inference_port: 5050,
+    poc_port: 8080,
+    max_concurrent: 500,
+    models: { [model]: { args: [] } },
+    ...extra,
+  })
+  const admin = () => adminClientFor(pool, profile).client
+  const closedFromOutside = async (): Promise<void> => {
+    expect(await canConnect(net.address, 9200)).toBe(false)
+  }
+
+  async function cleanup(): Promise<void> {
+    const down = (host: LabHost, file: string) =>
+      labSsh(
+        host,
+        `cd ${JOIN} 2>/dev/null && . ./config.env && docker compose -f ${file} down -v -t 1 >/dev/null 2>&1; true`,
+      )
+    await Promise.all([
+      down(net, 'docker-compose.yml'),
+      down(ml1, 'docker-compose.mlnode.yml'),
+      down(ml2, 'docker-compose.mlnode.yml'),
+    ])
+    for (const host of [net, ml1, ml2]) await rm(join(host.home, CLONE), { recursive: true, force: true })
+  }
+
+  beforeAll(async () => {
+    net = labHost(lab(), 'net')
+    ml1 = labHost(lab(), 'ml1')
+    ml2 = labHost(lab(), 'ml2')
+    seed = labHost(lab(), 'seed')
+    await cleanup()
+    const gov = (await (await fetch(`http://${seed.address}:8000/v1/governance/models`)).json()) as {
+      models: { id: string }[]
+    }
+    model = gov.models[0]?.id ?? ''
+    const configEnv = `sed -e 's|^export KEY_NAME=.*|export KEY_NAME=nodes-warm|' \\
+    -e 's|^export KEYRING_PASSWORD=.*|export KEYRING_PASSWORD=nodes-pass|' \\
+    -e 's|^export PUBLIC_URL=.*|export PUBLIC_URL=http://${net.address}:8000|' \\
+    -e 's|^export P2P_EXTERNAL_ADDRESS=.*|export P2P_EXTERNAL_ADDRESS=tcp://${net.address}:5000|' \\
+    -e 's|^export ACCOUNT_PUBKEY=.*|export ACCOUNT_PUBKEY=A8nodesNodesNodesNodesNodesNodesNodesNodesNod|' \\
+    -e 's|^export DAPI_API__POC_CALLBACK_URL=.*|export DAPI_API__POC_CALLBACK_URL=http://${net.address}:9100|' \\
+    -e "s|^export HF_HOME=.*|export HF_HOME=$HOME/${CLONE}/hf-cache|" \\
+    -e 's|node[0-9].gonka.ai|${seed.address}|g' \\
+    config.env.template > config.env
+mkdir -p ../../hf-cache
+. ./config.env`
+    const clone = (h: LabHost) =>
+      `git clone -q -b main ${h.gonkaRepoUrl} ~/${CLONE}\ncd ${JOIN}\n${configEnv}`
+    await Promise.all([
+      sh(net, `${clone(net)}\ndocker compose up -d --quiet-pull 2>&1`),
+      sh(ml1, `${clone(ml1)}\ndocker compose -f docker-compose.mlnode.yml up -d --quiet-pull 2>&1`),
+      sh(ml2, `${clone(ml2)}\ndocker compose -f docker-compose.mlnode.yml up -d --quiet-pull 2>&1`),
+    ])
+    profile = {
+      schemaVersion: 1,
+      id: 'lab-nodes',
+      name: 'lab nodes',
+      topology: 'split',
+      servers: [server(net, 'network'), server(ml1, 'ml'), server(ml2, 'ml')],
+      seedApiUrl: `http://${seed.address}:8000`,
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+    }
+    dir = await mkdtemp(join(tmpdir(), 'nodes-lab-'))
+    service = createService(
+      {
+        dataDir: dir,
+        appName: 'Test',
+        appVersion: '9.9.9',
+        platform: 'linux',
+        runtime: 'cli',
+        homeDir: dir,
+        knownHostsFiles: [lab().knownHostsPath],
+      },
+      { logger: createLogger('error', () => undefined) },
+    )
+    const noSecrets = {
+      password: () => Promise.resolve(undefined),
+      passphrase: () => Promise.resolve(undefined),
+      keyboardInteractive: () => Promise.resolve(undefined),
+    }
+    pool = new SshPool({ trust: new HostKeyTrust(undefined, [lab().knownHostsPath]), secrets: noSecrets })
+    await until(
+      'admin API answers through the tunnel',
+      30_000,
+      () => admin().listNodes(),
+      () => true,
+    )
+    for (const h of [ml1, ml2])
+      await until(
+        `${h.name} /health`,
+        30_000,
+        async () => (await fetch(`http://${h.address}:8080/health`)).status,
+        (s) => s === 200,
+      )
+  })
+
+  afterAll(async () => {
+    await pool?.dispose()
+    await service?.dispose()
+    if (net !== undefined) await cleanup()
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('lists ml1 and ml2 as missing before registration, 9200 closed from outside', async () => {
+    await closedFromOutside()
+    const r = await service.invoke('listNodes', { profile })
+    expect(r.ok ? r.value.rows.map((x) => [x.id, x.comparison]) : r.error).toEqual([
+      ['ml1', 'missing'],
+      ['ml2', 'missing'],
+    ])
+  })
+
+  it('registers ml1 and ml2 through the tunnel; both listed registered and enabled', async () => {
+    await admin().upsertNode(node(ml1))
+    await admin().upsertNode(node(ml2))
+    const r = await service.invoke('listNodes', { profile })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.rows.map((x) => [x.id, x.comparison, x.registered?.enabled])).toEqual([
+      ['ml1', 'registered', true],
+      ['ml2', 'registered', true],
+    ])
+    await closedFromOutside()
+  })
+
+  it('rejects a port out of range, a duplicate host:port and an unknown model, each at its field', async () => {
+    const failure = async (input: AdminNodeInput): Promise<AdminApiError> => {
+      const e = await admin()
+        .upsertNode(input)
+        .catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(AdminApiError)
+      return e as AdminApiError
+    }
+    expect((await failure(node(ml1, { id: 'ml3', inference_port: 70000 }))).fields).toMatchObject({
+      inferencePort: 'portRange',
+    })
+    expect((await failure(node(ml1, { id: 'ml3' }))).fields).toMatchObject({
+      inferencePort: 'duplicateEndpoint',
+    })
+    expect(
+      (
+        await failure(
+          node(ml1, {
+            id: 'ml3',
+            inference_port: 6050,
+            poc_port: 9080,
+            models: { 'no/such-model': { args: [] } },
+          }),
+        )
+      ).fields,
+    ).toEqual({ models: 'modelNotGovernance' })
+    const r = await service.invoke('listNodes', { profile })
+    expect(r.ok && r.value.rows.map((x) => x.id)).toEqual(['ml1', 'ml2'])
+    await closedFromOutside()
+  })
+
+  it('shows a node registered with another host as different, and an extra one as unknown', async () => {
+    await admin().upsertNode(node(ml2, { host: `http://${ml2.address}` }))
+    await admin().upsertNode(node(ml2, { id: 'spare', inference_port: 6050, poc_port: 9080 }))
+    const r = await service.invoke('listNodes', { profile })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.rows.map((x) => [x.id, x.comparison, x.differences])).toEqual([
+      ['ml1', 'registered', []],
+      ['ml2', 'different', ['host']],
+      ['spare', 'unknown', []],
+    ])
+    expect(await admin().deleteNode('spare')).toBe(true)
+    expect(await admin().deleteNode('spare')).toBe(false)
+    await admin().upsertNode(node(ml2))
+  })
+
+  it('reads the status: setup report, chain against the seed, epoch, per-node health', async () => {
+    const r = await service.invoke('getStatus', { profile })
+    if (!r.ok) throw new Error(r.error.message)
+    const s = r.value
+    expect(s.report?.checks.length).toBeGreaterThan(3)
+    expect(s.report?.checks.find((c) => c.id === 'block_sync')?.known).toBe('block_sync')
+    expect(s.passed).toBe(s.report?.overall === 'PASS')
+    expect(s.sync?.seedHeight).toBeGreaterThan(0)
+    expect(s.epoch?.phase).toBeTruthy()
+    expect(s.epoch?.nextPocBlock).toBeGreaterThan(s.epoch?.blockHeight ?? 0)
+    expect(s.nodes.map((n) => n.id).sort()).toEqual(['ml1', 'ml2'])
+    expect(s.problems.filter((p) => p.part === 'report' || p.part === 'nodes')).toEqual([])
+    await closedFromOutside()
+  })
+
+  it('says why when the api is down instead of hanging', async () => {
+    await sh(net, `cd ${JOIN} && . ./config.env && docker compose stop -t 1 api 2>&1`)
+    try {
+      const r = await service.invoke('listNodes', { profile })
+      expect(r.ok).toBe(false)
+      if (!r.ok) expect(r.error.message).toMatch(/admin API|refused|9200/i)
+      const s = await service.invoke('getStatus', { profile })
+      expect(s.ok && s.value.passed).toBe(false)
+      expect(s.ok && s.value.problems.map((p) => p.part)).toContain('report')
+    } finally {
+      await sh(net, `cd ${JOIN} && . ./config.env && docker compose start api 2>&1`)
+    }
+    await closedFromOutside()
+  })
+})
