@@ -68,7 +68,9 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
   const ssh = createSshFeature({ env, log, loadProfile: (id) => profiles.load(id) })
   disposers.push(() => ssh.dispose())
   const secrets = new SecretStore(env.dataDir, env.secretSealer ?? createPassphraseSealer())
-  const keys = createKeyHandlers({ secrets, forgetSessionSecrets: () => {
+  const keys = createKeyHandlers({
+    secrets,
+    forgetSessionSecrets: () => {
       ssh.secrets.forget()
       sessionSecrets.forget()
     },
@@ -83,7 +85,13 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
     ...keys.handlers,
     ...createNodeHandlers({ profiles, pool: () => ssh.pool }),
     ...createConfigHandlers({ profiles, secrets: sessionSecrets }),
-    ...createDeployHandlers({ profiles, pool: () => ssh.pool, dataDir: env.dataDir, log, secrets: sessionSecrets }),
+    ...createDeployHandlers({
+      profiles,
+      pool: () => ssh.pool,
+      dataDir: env.dataDir,
+      log,
+      secrets: sessionSecrets,
+    }),
   }
 
   async function call(
