@@ -71,8 +71,8 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
   const keys = createKeyHandlers({
     secrets,
     forgetSessionSecrets: () => {
-      ssh.secrets.forget()
       sessionSecrets.forget()
+      return ssh.secrets.forget()
     },
   })
   disposers.push(keys.dispose)
