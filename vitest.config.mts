@@ -8,6 +8,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Generous: a loaded 2-core machine (parallel builds) must not turn slow into failed.
+          testTimeout: 30_000,
           include: ['electron/**/*.test.ts', 'renderer/src/**/*.test.{ts,tsx}', 'e2e/**/*.unit.test.ts'],
           exclude: ['**/*.lab.test.ts', 'node_modules/**', 'out/**'],
           environment: 'node',

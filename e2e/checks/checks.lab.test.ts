@@ -289,4 +289,100 @@ describeLab('prerequisite and network checks on the lab', (lab) => {
     await pool.dispose()
     pool = new SshPool({ trust: new HostKeyTrust(undefined, [lab().knownHostsPath]), secrets: noSecrets })
   })
+
+  it('DOCKER-USER covering 8080 but not 5050: docker-bypass names 5050 only, and passes once both are covered', async () => {
+    const undo8080 = await publishPrivatePort(lab(), 'ml1', 8080)
+    const undo5050 = await publishPrivatePort(lab(), 'ml1', 5050)
+    try {
+      await withFault(
+        () => blockPort(lab(), 'ml1', { port: 8080, published: true, except: ['net'] }),
+        async () => {
+          const r = (await run(['ml1'], ['firewall.docker-bypass']))('ml1', 'firewall.docker-bypass')
+          expect(r).toMatchObject({ status: 'warn', messageKey: 'checks.firewall.docker-bypass.msg.partly' })
+          expect(r.messageValues.ports).toMatch(/^5050\/tcp /)
+          expect(r.messageValues.covered).toMatch(/^8080\/tcp /)
+          expect(r.fix?.command).toBe(
+            'sudo iptables -I DOCKER-USER -p tcp --dport 5050 ! -s <allowed-address> -j DROP',
+          )
+          await withFault(
+            () => blockPort(lab(), 'ml1', { port: 5050, published: true, except: ['net'] }),
+            async () => {
+              const both = (await run(['ml1'], ['firewall.docker-bypass']))('ml1', 'firewall.docker-bypass')
+              expect(both).toMatchObject({
+                status: 'pass',
+                messageKey: 'checks.firewall.docker-bypass.msg.restricted',
+              })
+            },
+          )
+        },
+      )
+    } finally {
+      await undo5050()
+      await undo8080()
+    }
+  }, 180_000)
+
+  it('firewall.state: ufw opening 5050 to anyone and 8080 to net only flags 5050 alone; no firewall warns', async () => {
+    const net = labHost(lab(), 'net').address
+    await withFault(
+      () =>
+        enableUfw(lab(), 'ml1', [
+          ['allow', '5050/tcp'],
+          ['allow', 'from', net, 'to', 'any', 'port', '8080', 'proto', 'tcp'],
+        ]),
+      async () => {
+        const r = (await run(['ml1'], ['firewall.state']))('ml1', 'firewall.state')
+        expect(r).toMatchObject({
+          status: 'warn',
+          messageKey: 'checks.firewall.state.msg.allowsPrivate',
+          messageValues: { name: 'ufw', ports: '5050' },
+        })
+        expect(r.fix?.command).toBe('sudo ufw delete allow 5050/tcp')
+      },
+    )
+    // No firewall at all (the lab's default): Docker's own chains are not a firewall.
+    const none = (await run(['ml1'], ['firewall.state']))('ml1', 'firewall.state')
+    expect(none).toMatchObject({ status: 'warn', messageKey: 'checks.firewall.state.msg.none' })
+  }, 180_000)
+
+  it('outside-in before deployment: a port only the test listener answers is "would be exposed", a real service "exposed", worded for where this computer is', async () => {
+    const undo = await publishPrivatePort(lab(), 'ml1', 8080)
+    try {
+      const runAt = async (desktopLocation?: 'inside' | 'outside') => {
+        const out = await runChecksOnProfile({
+          profile: labProfile(lab(), ['ml1']),
+          executor: pool,
+          models: [],
+          modelSource: 'none',
+          checkIds: ['outside.private'],
+          ...(desktopLocation ? { settings: { desktopLocation } } : {}),
+        })
+        const r = out.results.find((x) => x.serverId === 'ml1' && x.checkId === 'outside.private')
+        if (!r) throw new Error('no outside.private result for ml1')
+        return r
+      }
+      // The lab's gateway (this machine) sits in the hosts' /28: inside their network.
+      const auto = await runAt()
+      const state = (port: number) => auto.paths?.find((p) => p.port === port)?.state
+      expect(state(8080)).toBe('exposed')
+      expect(state(5050)).toBe('would-be-exposed')
+      expect(auto).toMatchObject({
+        status: 'warn',
+        messageKey: 'checks.outside.private.msg.insideExposed',
+        facts: { vantage: 'same-subnet', inside: true, chosen: false },
+      })
+      expect(auto.fix?.command).toContain(`nc -vz -w 3 ${labHost(lab(), 'ml1').address} 5050`)
+      // Told it is outside, the same findings read as the internet's view.
+      const outside = await runAt('outside')
+      expect(outside).toMatchObject({
+        messageKey: 'checks.outside.private.msg.exposedAndWould',
+        messageValues: { exposed: '8080', would: '5050' },
+      })
+      expect(outside.message).toBe(
+        'Exposed: a service answers from outside on 8080; would be exposed: nothing blocks 5050.',
+      )
+    } finally {
+      await undo()
+    }
+  }, 180_000)
 })

@@ -10,6 +10,7 @@ import { main } from '../../electron/cli/index'
 import { cliModels, type CheckJsonEntry } from '../../electron/cli/commands/check'
 import type { Profile } from '../../electron/shared/profile'
 import { memoryIo } from '../../electron/test-support/memory-io'
+import { startTempService } from '../../electron/test-support/temp-service'
 
 describeLab("the network's model list from the seed stand-in", (lab) => {
   let dir = ''
@@ -47,7 +48,8 @@ describeLab("the network's model list from the seed stand-in", (lab) => {
     const file = join(dir, 'profile.json')
     await writeFile(file, JSON.stringify(profile))
     const seedUrl = `http://${seed.address}:8000`
-    const out = memoryIo()
+    // The CLI's data folder (profiles, pinned keys) in the test's own folder, never the real one.
+    const out = memoryIo({ GHW_USER_DATA_DIR: join(dir, 'data'), HOME: dir })
     const code = await main(
       [
         'check',
@@ -78,14 +80,24 @@ describeLab("the network's model list from the seed stand-in", (lab) => {
 
   it('a model only the network knows resolves from the seed; a closed port falls back to the offline list', async () => {
     const seed = labHost(lab(), 'seed')
-    const network = await cliModels(['deepseek-ai/DeepSeek-V4-Flash-0731'], `http://${seed.address}:8000`)
-    expect(network).toMatchObject({
-      source: 'network',
-      models: [{ id: 'deepseek-ai/DeepSeek-V4-Flash-0731', vramGb: 280 }],
-    })
-    const offline = await cliModels(['Qwen/Qwen3-32B-FP8'], `http://${seed.address}:8001`)
-    expect(offline.source).toBe('offline')
-    expect(offline.models).toEqual([{ id: 'Qwen/Qwen3-32B-FP8', vramGb: 80 }])
-    expect(offline.notes[0]).toContain('Cannot reach the seed')
+    const { service, stop } = await startTempService('ghw-governance-service-')
+    try {
+      const network = await cliModels(
+        service,
+        ['deepseek-ai/DeepSeek-V4-Flash-0731'],
+        `http://${seed.address}:8000`,
+      )
+      expect(network.source).toBe('network')
+      expect(network.list?.models).toContainEqual(
+        expect.objectContaining({ id: 'deepseek-ai/DeepSeek-V4-Flash-0731', vramGb: 280 }),
+      )
+      expect(network.notes.some((n) => n.startsWith('Unknown model'))).toBe(false)
+      const offline = await cliModels(service, ['Qwen/Qwen3-32B-FP8'], `http://${seed.address}:8001`)
+      expect(offline.source).toBe('offline')
+      expect(offline.list?.models).toContainEqual({ id: 'Qwen/Qwen3-32B-FP8', vramGb: 80 })
+      expect(offline.notes[0]).toContain('Cannot reach the seed')
+    } finally {
+      await stop()
+    }
   })
 })

@@ -4,6 +4,7 @@ import { buildApi } from '../../electron/shared/api-client'
 import type { PushedEvent } from '../../electron/shared/progress'
 import type { Result } from '../../electron/shared/result'
 import { WS_PATH, type HarnessConfig, type ServerMessage } from './protocol'
+import { takeTokenFromUrl } from './url-token'
 
 declare global {
   var __GHW_HARNESS__: HarnessConfig | undefined
@@ -12,7 +13,8 @@ declare global {
 function config(): HarnessConfig {
   const given = globalThis.__GHW_HARNESS__
   if (given) return given
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
+  // Browser mode: the token comes in the fragment and leaves the address and history at once.
+  const token = takeTokenFromUrl(location, history)
   return { url: `ws://${location.host}${WS_PATH}`, token }
 }
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { readFile } from 'node:fs/promises'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { homedir } from 'node:os'
 import type { AddressInfo } from 'node:net'
@@ -61,18 +61,24 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   })
   const clientJs = options.injectClient ? await readFile(await clientBundlePath(), 'utf8') : undefined
 
+  const port = (): number => (http.address() as AddressInfo).port
   const http = createServer((req, res) => {
+    // A page on another name that resolves here (DNS rebinding) must not read our files.
+    if (!isOwnHost(req.headers.host, port())) {
+      res.writeHead(421, { connection: 'close' }).end()
+      return
+    }
     void serveStatic(req, res, rendererDir, clientJs).catch(() => {
       res.writeHead(500).end()
     })
   })
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 })
   http.on('upgrade', (req, socket, head) => {
-    const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
-    const url = new URL(req.url ?? '/', origin)
-    const tokenOk = url.pathname === WS_PATH && url.searchParams.get('token') === token
-    // A foreign page (any other origin) must never drive the app, even with the token.
-    const originOk = req.headers.origin === origin
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const tokenOk = url.pathname === WS_PATH && tokenMatches(url.searchParams.get('token') ?? '', token)
+    // A foreign page (any other origin or host name) must never drive the app, even with the token.
+    const originOk =
+      ownOrigins(port()).includes(req.headers.origin ?? '') && isOwnHost(req.headers.host, port())
     if (!tokenOk || !originOk) {
       socket.write(`HTTP/1.1 ${tokenOk ? '403 Forbidden' : '401 Unauthorized'}\r\nConnection: close\r\n\r\n`)
       socket.destroy()
@@ -81,10 +87,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws, service))
   })
   await new Promise<void>((done) => http.listen(options.port ?? 0, '127.0.0.1', done))
-  const port = (http.address() as AddressInfo).port
   return {
-    url: `http://127.0.0.1:${port}/index.html`,
-    wsUrl: `ws://127.0.0.1:${port}${WS_PATH}`,
+    url: `http://127.0.0.1:${port()}/index.html`,
+    wsUrl: `ws://127.0.0.1:${port()}${WS_PATH}`,
     token,
     service,
     async close() {
@@ -94,6 +99,22 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await service.dispose()
     },
   }
+}
+
+/** The names the harness answers to: loopback by address or as localhost, on its own port. */
+function ownOrigins(port: number): string[] {
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`]
+}
+
+/** Whether a request's Host header names this harness (127.0.0.1:<port> or localhost:<port>). */
+export function isOwnHost(host: string | undefined, port: number): boolean {
+  return host !== undefined && [`127.0.0.1:${port}`, `localhost:${port}`].includes(host.toLowerCase())
+}
+
+/** Compares a presented token with ours in constant time (SHA-256 digests: equal-length buffers). */
+export function tokenMatches(given: string, expected: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest()
+  return timingSafeEqual(digest(given), digest(expected)) && given.length > 0
 }
 
 function attach(ws: WebSocket, service: AppService): void {

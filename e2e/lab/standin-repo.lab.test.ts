@@ -6,7 +6,7 @@ import { describeLab } from './require-lab'
 // and its network-node compose file starts from the locally imported images (never a pull).
 // The stand-ins' own routes are tested beside them in standins/.
 describeLab('stand-in gonka repo on the lab', (lab) => {
-  it('`docker compose up -d` of the cloned deploy/join starts every network-node service', async () => {
+  it('§4.9 `docker compose up -d` of the cloned deploy/join starts every network-node service, versiond and bridge too', async () => {
     const net = labHost(lab(), 'net')
     const seed = labHost(lab(), 'seed')
     // The values a user would fill into config.env, pointed at the lab's own hosts.
@@ -33,10 +33,26 @@ docker compose -f docker-compose.yml ps --format json
       const services = up.stdout
         .split('\n')
         .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { Service: string; State: string })
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              Service: string
+              State: string
+              Publishers?: { URL: string; TargetPort: number; PublishedPort: number; Protocol: string }[]
+            },
+        )
       expect(services.map((s) => s.Service).sort()).toEqual(
-        expect.arrayContaining(['api', 'node', 'proxy', 'tmkms']),
+        expect.arrayContaining(['api', 'bridge', 'node', 'proxy', 'tmkms', 'versiond']),
       )
+      // bridge publishes the Geth P2P port on all addresses, TCP and UDP; versiond nothing.
+      const bridge = services.find((s) => s.Service === 'bridge')?.Publishers ?? []
+      const published = bridge
+        .filter((p) => p.PublishedPort === 30303 && p.URL === '0.0.0.0')
+        .map((p) => p.Protocol)
+        .sort()
+      expect(published).toEqual(['tcp', 'udp'])
+      const versiond = services.find((s) => s.Service === 'versiond')?.Publishers ?? []
+      expect(versiond.filter((p) => p.PublishedPort > 0)).toEqual([])
       for (const s of services) expect(`${s.Service} ${s.State}`).toBe(`${s.Service} running`)
     } finally {
       await labSsh(

@@ -286,6 +286,29 @@ test.describe('checks on the lab (steps 2 and 5)', () => {
         await expect(page.getByRole('img', { name: 'ml1 → net :9100 reachable' })).toBeVisible()
       },
     )
+
+    // Nothing is deployed: only the temporary listeners answered, so the private ports are told apart
+    // from a running service, and this machine (in the lab's subnet) is found to be inside the network.
+    await expect(
+      page.getByRole('img', {
+        name: 'This computer → ml1 private :5050, :8080 would be exposed: nothing blocks it',
+      }),
+    ).toBeVisible()
+    const where = page.getByRole('group', { name: 'Where is this computer?' })
+    await expect(where.getByRole('status')).toContainText("This computer is inside the servers' network")
+    const privateRow = row(page, 'ml1', 'Private ports closed to the outside')
+    await expect(privateRow).toContainText(
+      "This computer is inside the servers' network: nothing blocks 5050, 8080 from here",
+    )
+    // Told that it is outside, the same finding reads as the internet's view.
+    await where.getByRole('radio', { name: 'Outside it, on the internet' }).check()
+    await page
+      .getByRole('button', { name: 'Check again: Private ports closed to the outside on ml1' })
+      .click()
+    await expect(privateRow).toContainText('Would be exposed: nothing blocks 5050, 8080 from outside', {
+      timeout: 60_000,
+    })
+    await expect(where.getByRole('status')).toContainText('looks at the servers from outside')
   })
 
   test('step 2 in Chinese: a failure says what went wrong and the fix in Chinese', async ({ app }) => {

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { startHarness } from '../harness/server'
 import { test, expect } from './fixtures'
 
 // The harness stands in for Electron's IPC; like IPC, it must refuse anyone but our own page.
@@ -45,4 +46,32 @@ test('the page runs under a strict content security policy', async ({ app }) => 
     return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true
   })
   expect(ran).toBe(false)
+})
+
+// Browser mode (`npm start` without Electron): the address carries the token in its fragment.
+test('browser mode takes the token out of the address and the history as soon as it is read', async ({
+  browser,
+  dataDir,
+}) => {
+  const harness = await startHarness({ dataDir, injectClient: true })
+  const context = await browser.newContext()
+  try {
+    const page = await context.newPage()
+    await page.goto(`${harness.url}#token=${harness.token}`)
+    // The app started with the token (it reached the back end)...
+    await expect(page.getByRole('main')).toHaveAttribute('aria-busy', 'false')
+    // ...and the token is no longer in the address...
+    expect(page.url()).toBe(harness.url)
+    expect(await page.evaluate(() => location.hash)).toBe('')
+    // ...nor in the history: back and forward return to the address without it, where the page no
+    // longer reaches the back end.
+    const refused = page.waitForEvent('console', (m) => m.type() === 'error' && /WebSocket/.test(m.text()))
+    await page.goBack()
+    await page.goForward()
+    expect(page.url()).toBe(harness.url)
+    await refused
+  } finally {
+    await context.close()
+    await harness.close()
+  }
 })

@@ -1,5 +1,7 @@
-// `npm test`: everything — build, unit and lab tests (vitest), e2e in Chromium (Playwright) — then one
-// closing line "N passed, N failed, N skipped" summed over both runners. Exit code 1 if anything failed.
+// `npm test`: everything — typecheck, lint, build, unit and lab tests (vitest), e2e in Chromium
+// (Playwright) — then one closing line "N passed, N failed, N skipped" summed over all of them. The
+// typecheck and lint each count as one entry (passed or failed), so a broken type or layer rule fails
+// CI exactly like a failing test. Exit code 1 if anything failed.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -26,8 +28,31 @@ function readJson(file) {
 const totals = { passed: 0, failed: 0, skipped: 0 }
 let broken = false
 
+// Static checks: each is one entry in the closing line. They run first and never stop the tests.
+const staticChecks = [
+  ['typecheck (strict TypeScript)', ['tsc', '-b', '--noEmit']],
+  ['lint (layer rules, i18n, promises)', ['eslint', '.', '--max-warnings=0']],
+]
+const staticFailures = []
+for (const [title, args] of staticChecks) {
+  if (run(title, args) === 0) {
+    totals.passed += 1
+  } else {
+    totals.failed += 1
+    staticFailures.push(title)
+  }
+}
+
+function closingLine() {
+  if (staticFailures.length > 0)
+    process.stdout.write(`\nFailed static checks (one failure each): ${staticFailures.join(', ')}\n`)
+  process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`)
+}
+
 if (run('build', ['electron-vite', 'build']) !== 0) {
-  process.stdout.write('The build failed; nothing was tested.\n0 passed, 1 failed\n')
+  process.stdout.write('\nThe build failed; nothing was tested: counted as one failure.\n')
+  totals.failed += 1
+  closingLine()
   process.exit(1)
 }
 
@@ -70,5 +95,5 @@ if (broken) {
   )
   totals.failed += 1
 }
-process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`)
+closingLine()
 process.exit(totals.failed > 0 ? 1 : 0)

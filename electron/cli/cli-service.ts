@@ -180,10 +180,10 @@ export function newRunId(prefix = 'cli'): string {
   return `${prefix}-${randomUUID()}`
 }
 
-/** One progress event as a stderr line: `[step] title: detail (45%)`. */
+/** One progress event as a stderr line: `[step] detail (45%)`, the title (a message key) when there is no detail. */
 export function formatProgress(event: ProgressEvent): string {
   const pct = event.fraction !== undefined ? ` (${Math.round(event.fraction * 100)}%)` : ''
-  return `[${event.stepId}] ${event.title}${event.detail ? `: ${event.detail}` : ''}${pct}`
+  return `[${event.stepId}] ${event.detail ?? event.title}${pct}`
 }
 
 /**

@@ -1,3 +1,4 @@
+import { CliServiceError, printFailure } from './cli-service'
 import { commands } from './commands'
 import { CliUsageError, type CliIo } from './io'
 
@@ -8,6 +9,11 @@ function help(io: CliIo): void {
   io.out('Commands:')
   for (const command of commands) io.out(`  ${command.usage}\n      ${command.summary}`)
   io.out('\nRun `npm run cli -- <command> --help` for the options of one command.')
+  io.out(
+    "Every command works on the app's data folder (profiles, settings, pinned host keys), shared with the\n" +
+      'desktop app: GHW_USER_DATA_DIR when set, else ~/.config/gonka-host-wizard on Linux,\n' +
+      '~/Library/Application Support/gonka-host-wizard on macOS, %APPDATA%\\gonka-host-wizard on Windows.',
+  )
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -34,6 +40,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.err(`${error.message}\nUsage: npm run cli -- ${command.usage}`)
       return 2
     }
+    if (error instanceof CliServiceError) {
+      printFailure(io, error.error)
+      return 1
+    }
     io.err(error instanceof Error ? error.message : String(error))
     return 1
   }
@@ -47,6 +57,7 @@ if (isEntry) {
     err: (line) => process.stderr.write(line + '\n'),
     stdin: process.stdin,
     env: process.env,
+    terminal: process.stdin.isTTY === true && process.stderr.isTTY === true,
   }
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -1,4 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { parseDestination, type Destination } from '../shared/destination'
+import type { ValidationKey } from '../shared/profile'
 
 /** Where a CLI command reads and writes; tests pass their own. */
 export interface CliIo {
@@ -6,6 +8,8 @@ export interface CliIo {
   err(line: string): void
   readonly stdin: NodeJS.ReadableStream
   readonly env: NodeJS.ProcessEnv
+  /** True when stdin and stderr are an interactive terminal (words of a new key are shown only then). */
+  readonly terminal?: boolean
 }
 
 /** A mistake in how the command was called: printed with the usage line, exit code 2. */
@@ -41,4 +45,25 @@ export async function readStdin(stream: NodeJS.ReadableStream): Promise<string> 
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '')
+}
+
+const DESTINATION_PROBLEMS: Partial<Record<ValidationKey, string>> = {
+  userRequired: 'the user name is missing (USER@…)',
+  userInvalid: 'the user name is not a valid login name',
+  addressRequired: 'the host is missing',
+  addressHasScheme: 'the host must not start with a scheme such as ssh://',
+  addressHasPath: 'the host must not contain a path',
+  addressHasUserOrPort: 'the host is followed by more than one @ or :',
+  addressInvalid:
+    'the host is not an IP address or host name (IPv6 with a port goes in brackets: [2001:db8::1]:22)',
+  portRange: 'the port must be a whole number from 1 to 65535',
+}
+
+/** `USER@HOST[:PORT]` from a flag or argument, parsed by the shared parser; a usage error names the flag. */
+export function destinationArg(what: string, value: string): Destination {
+  const parsed = parseDestination(value)
+  if (parsed.ok) return parsed.value
+  throw new CliUsageError(
+    `${what} must be USER@HOST[:PORT], got "${value}": ${DESTINATION_PROBLEMS[parsed.problem] ?? parsed.problem}.`,
+  )
 }

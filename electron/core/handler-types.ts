@@ -1,5 +1,6 @@
 import type { InputOf, OperationName, OutputOf } from '../shared/contract'
 import type { ProgressEvent, PushedEvent } from '../shared/progress'
+import type { SecretSealer } from './secrets/sealer'
 
 /** Per-call context: cancellation and progress for long operations. */
 export interface CallContext {
@@ -28,6 +29,11 @@ export interface ServiceEnvironment {
    * used, so a runtime may add a file after the service was built.
    */
   readonly knownHostsFiles?: readonly string[]
+  /**
+   * How secrets at rest are sealed: the desktop app passes the OS keychain (safeStorage, adapter in
+   * electron/main); without one the service uses a passphrase-sealed file.
+   */
+  readonly secretSealer?: SecretSealer
 }
 
 /** Handlers for a subset `K` of the contract's operations. */

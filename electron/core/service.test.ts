@@ -112,3 +112,42 @@ describe('service envelope', () => {
     expect(await service.call('validateSeedApiUrl', { url: '' })).toEqual({ ok: true, value: {} })
   })
 })
+
+describe('ports are 1..65535 at the service boundary', () => {
+  const server = (port: number) => ({
+    id: 's1',
+    name: 'box',
+    address: '127.0.0.1',
+    port,
+    user: 'tester',
+    auth: 'agent' as const,
+    role: 'combined' as const,
+  })
+  const profile = (port: number) => ({
+    schemaVersion: 1,
+    id: 'p1',
+    name: 'Box',
+    topology: 'single',
+    servers: [server(port)],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  })
+
+  it.each([0, 65536, 70000, -22])(
+    'port %i is INVALID_INPUT naming the field, never INTERNAL',
+    async (port) => {
+      const tested = await service.call(
+        'testConnection',
+        { servers: [server(port)] },
+        { runId: 'run-port-1' },
+      )
+      expect(tested).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+      if (!tested.ok) expect(Object.keys(tested.error.fields ?? {})).toContain('servers.0.port')
+      const checked = await service.call('runChecks', { profile: profile(port) }, { runId: 'run-port-2' })
+      expect(checked).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+      if (!checked.ok) expect(Object.keys(checked.error.fields ?? {})).toContain('profile.servers.0.port')
+      const saved = await service.call('saveProfile', { profile: profile(port) })
+      expect(saved).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    },
+  )
+})

@@ -14,7 +14,13 @@ import { createAppHandlers } from './handlers/app'
 import { createProfileHandlers } from './handlers/profiles'
 import { createSshFeature } from './handlers/ssh'
 import { createCheckHandlers } from './handlers/checks'
+import { createKeyHandlers } from './handlers/keys'
+import { createPassphraseSealer } from './secrets/passphrase-sealer'
+import { SecretStore } from './secrets/secret-store'
 import { createNodeHandlers } from './handlers/nodes'
+import { createConfigHandlers } from './handlers/config'
+import { SessionSecrets } from './deploy/session-secrets'
+import { createDeployHandlers } from './handlers/deploy'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -56,15 +62,36 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
 
   const settings = new SettingsStore(env.dataDir)
   const profiles = new ProfileStore(env.dataDir, log)
+  // The keyring password entered in step 4, held in memory for this session only.
+  const sessionSecrets = new SessionSecrets()
+  disposers.push(() => sessionSecrets.forget())
   const ssh = createSshFeature({ env, log, loadProfile: (id) => profiles.load(id) })
   disposers.push(() => ssh.dispose())
+  const secrets = new SecretStore(env.dataDir, env.secretSealer ?? createPassphraseSealer())
+  const keys = createKeyHandlers({
+    secrets,
+    forgetSessionSecrets: () => {
+      sessionSecrets.forget()
+      return ssh.secrets.forget()
+    },
+  })
+  disposers.push(keys.dispose)
 
   const handlers: AllHandlers = {
     ...createAppHandlers({ env, settings }),
     ...createProfileHandlers({ profiles, settings }),
     ...ssh.handlers,
     ...createCheckHandlers({ profiles, executor: () => ssh.pool }),
+    ...keys.handlers,
     ...createNodeHandlers({ profiles, pool: () => ssh.pool }),
+    ...createConfigHandlers({ profiles, secrets: sessionSecrets }),
+    ...createDeployHandlers({
+      profiles,
+      pool: () => ssh.pool,
+      dataDir: env.dataDir,
+      log,
+      secrets: sessionSecrets,
+    }),
   }
 
   async function call(

@@ -1,55 +1,31 @@
-import { app, BrowserWindow, Menu, session, shell, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, Menu, session } from 'electron'
 import { createService, type AppService } from '../core/service'
 import { registerIpc } from './ipc'
 import { buildMenu } from './menu'
 import { resolveUserDataDir } from '../core/storage/user-data-dir'
 import { preloadScript, rendererIndex } from './paths'
-import { isAppUrl, isPermissionAllowed, secureWebPreferences } from './security'
+import { devServerUrl, isAppUrl, isPermissionAllowed } from './security'
+import { createMainWindow } from './window'
+import { chooseDesktopSealer } from './safe-storage-sealer'
 
 // One data folder for the app, the browser harness and the CLI (GHW_USER_DATA_DIR overrides it, for
 // tests and portable installs); Electron's own default would use the product name. Before 'ready'.
 app.setPath('userData', resolveUserDataDir(process.platform, process.env, app.getPath('home')))
 
-const devServerUrl = process.env.ELECTRON_RENDERER_URL
+// A packaged app never loads a page named by the environment (see devServerUrl).
+const devServer = devServerUrl(app.isPackaged, process.env)
 const rendererFile = rendererIndex(__dirname)
+const isOwnUrl = (url: string): boolean => isAppUrl(url, rendererFile, devServer)
 let mainWindow: BrowserWindow | undefined
 let service: AppService | undefined
 
 function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    minWidth: 900,
-    minHeight: 600,
-    show: false,
-    title: 'Gonka Host Wizard',
-    webPreferences: secureWebPreferences(preloadScript(__dirname)),
+  return createMainWindow({
+    preload: preloadScript(__dirname),
+    rendererFile,
+    devServerUrl: devServer,
+    packaged: app.isPackaged,
   })
-  window.once('ready-to-show', () => window.show())
-  // Navigation away from our renderer and new windows are refused; http(s) links open in the browser.
-  const blockForeign = (event: { preventDefault(): void }, url: string): void => {
-    if (!isAppUrl(url, rendererFile, devServerUrl)) event.preventDefault()
-  }
-  window.webContents.on('will-navigate', blockForeign)
-  window.webContents.on('will-redirect', blockForeign)
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  if (devServerUrl) void window.loadURL(devServerUrl)
-  else void window.loadFile(rendererFile)
-  return window
-}
-
-function isTrusted(event: IpcMainInvokeEvent): boolean {
-  const frame = event.senderFrame
-  return (
-    mainWindow !== undefined &&
-    event.sender === mainWindow.webContents &&
-    frame !== null &&
-    frame === event.sender.mainFrame &&
-    isAppUrl(frame.url, rendererFile, devServerUrl)
-  )
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -66,16 +42,17 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (event) => event.preventDefault())
   })
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
+    // Secrets at rest: the OS keychain when it protects them, else a passphrase the user gives.
+    const secretSealer = await chooseDesktopSealer()
     // Only clipboard writes (the Copy buttons) from our own page; camera, notifications, geolocation
     // and everything else are refused.
-    const own = (url: string): boolean => isAppUrl(url, rendererFile, devServerUrl)
     session.defaultSession.setPermissionRequestHandler((wc, permission, callback) =>
-      callback(isPermissionAllowed(permission, wc.getURL(), own)),
+      callback(isPermissionAllowed(permission, wc.getURL(), isOwnUrl)),
     )
     // A file:// page's origin is opaque, so judge by the page's own URL.
     session.defaultSession.setPermissionCheckHandler((wc, permission, origin, details) =>
-      isPermissionAllowed(permission, details.requestingUrl ?? wc?.getURL() ?? origin, own),
+      isPermissionAllowed(permission, details.requestingUrl ?? wc?.getURL() ?? origin, isOwnUrl),
     )
 
     service = createService({
@@ -85,16 +62,19 @@ if (!app.requestSingleInstanceLock()) {
       platform: process.platform,
       runtime: 'electron',
       homeDir: app.getPath('home'),
+      secretSealer,
     })
     const dataDir = app.getPath('userData')
     const applyMenu = async (): Promise<void> => {
       const settings = await service?.invoke('getSettings', {})
-      Menu.setApplicationMenu(buildMenu(dataDir, settings?.ok ? settings.value.language : 'en'))
+      Menu.setApplicationMenu(
+        buildMenu(dataDir, settings?.ok ? settings.value.language : 'en', app.isPackaged),
+      )
     }
     registerIpc(
       service,
-      isTrusted,
       () => mainWindow?.webContents,
+      isOwnUrl,
       (op) => {
         if (op === 'setLanguage') void applyMenu()
       },

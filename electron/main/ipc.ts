@@ -3,20 +3,35 @@ import { z } from 'zod'
 import { callRequestSchema } from '../shared/contract'
 import { fail } from '../shared/result'
 import type { AppService } from '../core/service'
+import { isTrustedSender, type SenderFacts } from './security'
 
 /** IPC channel names; the preload uses the same strings. */
 export const CHANNELS = { call: 'ghw:call', cancel: 'ghw:cancel', event: 'ghw:event' } as const
 
+/** Who sent an IPC message, as {@link isTrustedSender} judges it. */
+export function senderOf(event: IpcMainInvokeEvent): SenderFacts {
+  const frame = event.senderFrame
+  return {
+    webContentsId: event.sender.id,
+    frame: frame
+      ? { url: frame.url, isMainFrame: frame.parent === null && frame === event.sender.mainFrame }
+      : null,
+  }
+}
+
 /**
  * Registers the contract on IPC. Every message is checked: it must come from our own window's main
- * frame showing our own renderer (`isTrusted`), and its payload is parsed before core sees it.
+ * frame showing our own renderer (`isOwnUrl`), and its payload is parsed before core sees it. Events
+ * are pushed to the window only.
  */
 export function registerIpc(
   service: AppService,
-  isTrusted: (event: IpcMainInvokeEvent) => boolean,
-  target: () => WebContents | undefined,
+  window: () => WebContents | undefined,
+  isOwnUrl: (url: string) => boolean,
   afterCall: (op: string) => void = () => undefined,
 ): () => void {
+  const isTrusted = (event: IpcMainInvokeEvent): boolean =>
+    isTrustedSender(senderOf(event), window()?.id, isOwnUrl)
   ipcMain.handle(CHANNELS.call, async (event, raw: unknown) => {
     if (!isTrusted(event)) {
       return fail({
@@ -39,7 +54,7 @@ export function registerIpc(
     if (isTrusted(event) && runId.success) service.cancel(runId.data)
   })
   const unsubscribe = service.onEvent((pushed) => {
-    const contents = target()
+    const contents = window()
     if (contents && !contents.isDestroyed()) contents.send(CHANNELS.event, pushed)
   })
   return () => {

@@ -7,11 +7,21 @@ const MENU_TEXT: Record<Language, { file: string; openData: string; view: string
   'zh-CN': { file: '文件', openData: '打开数据文件夹', view: '视图' },
 }
 
-/** The application menu in `language`: standard roles, plus opening the data folder. */
-export function buildMenu(dataDir: string, language: Language): Menu {
+/**
+ * The application menu's template in `language`: standard roles, plus opening the data folder.
+ * Reload and DevTools are there only in an unpackaged (development) build.
+ */
+export function menuTemplate(
+  dataDir: string,
+  language: Language,
+  options: { readonly packaged: boolean; readonly platform: NodeJS.Platform },
+): MenuItemConstructorOptions[] {
   const text = MENU_TEXT[language]
-  const isMac = process.platform === 'darwin'
-  const template: MenuItemConstructorOptions[] = [
+  const isMac = options.platform === 'darwin'
+  const developer: MenuItemConstructorOptions[] = options.packaged
+    ? []
+    : [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }]
+  return [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
     {
       label: text.file,
@@ -25,9 +35,7 @@ export function buildMenu(dataDir: string, language: Language): Menu {
     {
       label: text.view,
       submenu: [
-        { role: 'reload' },
-        { role: 'toggleDevTools' },
-        { type: 'separator' },
+        ...developer,
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },
@@ -37,5 +45,9 @@ export function buildMenu(dataDir: string, language: Language): Menu {
     },
     { role: 'windowMenu' },
   ]
-  return Menu.buildFromTemplate(template)
+}
+
+/** The application menu in `language` (see {@link menuTemplate}). */
+export function buildMenu(dataDir: string, language: Language, packaged: boolean): Menu {
+  return Menu.buildFromTemplate(menuTemplate(dataDir, language, { packaged, platform: process.platform }))
 }

@@ -47,8 +47,20 @@ export type CheckSeverity = 'required' | 'recommended'
 /** Where the check runs: on the host (inside the probe), between hosts, or from this computer. */
 export type CheckScope = 'host' | 'between-hosts' | 'from-desktop'
 
-/** The state of one connection (an arrow in the topology picture). */
-export const PATH_STATES = ['reachable', 'blocked', 'not-listening', 'exposed', 'closed', 'unknown'] as const
+/**
+ * The state of one connection (an arrow in the topology picture). For private ports seen from this
+ * computer: `exposed` = a real service answered; `would-be-exposed` = only our temporary listener
+ * answered, so nothing blocks the port yet (before deployment nothing runs there).
+ */
+export const PATH_STATES = [
+  'reachable',
+  'blocked',
+  'not-listening',
+  'exposed',
+  'would-be-exposed',
+  'closed',
+  'unknown',
+] as const
 /** One of {@link PATH_STATES}. */
 export type PathState = (typeof PATH_STATES)[number]
 
@@ -124,6 +136,8 @@ export const modelRequirementSchema = z.object({
   vramGb: z.number().positive().max(100_000),
   /** Disk the weights take in the HF cache, in GB (optional). */
   weightsGb: z.number().positive().max(100_000).optional(),
+  /** The network's mandatory vLLM arguments for this model (governance `model_args`), when known. */
+  modelArgs: z.array(z.string().max(1000)).max(200).optional(),
 })
 /** What a model needs from one ML node: total VRAM and disk for the weights. */
 export type ModelRequirement = z.infer<typeof modelRequirementSchema>
@@ -138,6 +152,12 @@ export const checkSettingsSchema = z.object({
   gpuTestImage: z.string().max(300).optional(),
   /** Skip the from-desktop probes (e.g. when this computer is inside the hosts' private network). */
   skipOutside: z.boolean().optional(),
+  /**
+   * Where this computer is: `inside` the servers' network (same LAN, VPC or VPN), `outside` it (the
+   * internet), or `auto` (default): decided per server by comparing its address with this computer's
+   * interfaces. The outside-in verdicts are worded for it.
+   */
+  desktopLocation: z.enum(['auto', 'inside', 'outside']).optional(),
 })
 /** See {@link checkSettingsSchema}. */
 export type CheckSettings = z.infer<typeof checkSettingsSchema>

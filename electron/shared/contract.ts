@@ -5,7 +5,10 @@ import { appOps } from './ops/app'
 import { profileOps } from './ops/profiles'
 import { sshOps } from './ops/ssh'
 import { checkOps } from './ops/checks'
+import { keyOps } from './ops/keys'
 import { nodeOps } from './ops/nodes'
+import { configOps } from './ops/config'
+import { deployOps } from './ops/deploy'
 
 export { op, type OperationDef } from './op'
 
@@ -18,7 +21,10 @@ export const contract = {
   ...profileOps,
   ...sshOps,
   ...checkOps,
+  ...keyOps,
   ...nodeOps,
+  ...configOps,
+  ...deployOps,
 } as const
 
 /** The contract's type. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { deploymentSettingsSchema } from './deployment'
 
 /** The profile file format version this build writes and reads. A newer file is set aside, not read. */
 export const PROFILE_SCHEMA_VERSION = 1
@@ -58,6 +59,11 @@ export const profileSchema = z.object({
    * `cli profile init --known-hosts`), in addition to the app's pinned keys and ~/.ssh/known_hosts.
    */
   knownHostsPath: z.string().max(4096).optional(),
+  /**
+   * Step 4's settings (deployment files, public address, keys, HF_HOME, ML nodes). Optional (absent in
+   * older files); lenient on read, `validateDeploymentSettings` says what is wrong. Never a secret.
+   */
+  deployment: deploymentSettingsSchema.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 })
@@ -189,6 +195,14 @@ export function parsePort(raw: string | number): number | undefined {
   return n >= 1 && n <= 65535 ? n : undefined
 }
 
+/** Checks a login user name (POSIX-style, at most 32 characters); undefined when it is fine. */
+export function validateUser(raw: string): ValidationKey | undefined {
+  const user = raw.trim()
+  if (user === '') return 'userRequired'
+  if (user !== raw || !/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(user)) return 'userInvalid'
+  return undefined
+}
+
 /** Normalises an address for comparisons (case-insensitive host names, no brackets). */
 function addressKey(address: string): string {
   return address
@@ -213,8 +227,8 @@ export function validateServer(draft: ServerDraft, others: readonly ServerDraft[
   const port = parsePort(draft.port)
   if (port === undefined) errors.port = 'portRange'
   const user = draft.user.trim()
-  if (user === '') errors.user = 'userRequired'
-  else if (!/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(user)) errors.user = 'userInvalid'
+  const userProblem = validateUser(user)
+  if (userProblem) errors.user = userProblem
   if (draft.auth === 'key' && (draft.keyPath ?? '').trim() === '') errors.keyPath = 'keyPathRequired'
   if (!errors.address && port !== undefined && !errors.user) {
     const dup = rest.some(

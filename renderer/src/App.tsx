@@ -3,6 +3,7 @@ import { ErrorBanner } from './components/ErrorBanner'
 import { Header } from './components/Header'
 import { ProblemBanner } from './components/ProblemBanner'
 import { StepRail } from './components/StepRail'
+import { KeysStep } from './steps/keys/KeysStep'
 import { NetworkStep } from './steps/network/NetworkStep'
 import { NodesStep } from './steps/nodes/NodesStep'
 import { StatusStep } from './steps/status/StatusStep'
@@ -31,6 +32,8 @@ export function App() {
             <TopologyStep />
           ) : currentStep === 'prerequisites' ? (
             <PrerequisitesStep />
+          ) : currentStep === 'keys' ? (
+            <KeysStep />
           ) : currentStep === 'network' ? (
             <NetworkStep />
           ) : currentStep === 'mlNodes' ? (

@@ -141,7 +141,13 @@ run tcp cat /proc/net/tcp /proc/net/tcp6
 SUDO=
 if [ "$(id -u)" != 0 ]; then SUDO="sudo -n"; fi
 if have ufw; then run ufw $SUDO ufw status; else text ufw 127 ''; fi
-if have firewall-cmd; then run firewalld firewall-cmd --state; else text firewalld 127 ''; fi
+if have firewall-cmd; then
+  run firewalld firewall-cmd --state
+  run firewalld_ports $SUDO firewall-cmd --list-ports
+else
+  text firewalld 127 ''
+  text firewalld_ports 127 ''
+fi
 if have nft; then run nft $SUDO nft list ruleset; else text nft 127 ''; fi
 if have iptables; then run iptables $SUDO iptables -S; else text iptables 127 ''; fi
 

@@ -5,7 +5,18 @@ import { banner, envPort, installShutdown, log } from './lib/common.mjs'
 
 const role = process.env.STANDIN_ROLE || ''
 const args = process.argv.slice(2)
-const roles = ['api', 'proxy', 'node', 'tmkms', 'explorer', 'mlnode', 'inference', 'seed']
+const roles = [
+  'api',
+  'proxy',
+  'node',
+  'tmkms',
+  'versiond',
+  'bridge',
+  'explorer',
+  'mlnode',
+  'inference',
+  'seed',
+]
 
 if (!roles.includes(role)) {
   process.stdout.write(
@@ -29,6 +40,12 @@ try {
       break
     case 'tmkms':
       await (await import('./lib/chain.mjs')).runIdle('tmkms')
+      break
+    case 'versiond':
+      await (await import('./lib/chain.mjs')).runIdle('versiond')
+      break
+    case 'bridge':
+      await (await import('./lib/chain.mjs')).runBridge()
       break
     case 'explorer':
       await (

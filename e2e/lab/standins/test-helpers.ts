@@ -1,6 +1,7 @@
 // Helpers for the stand-in unit tests: run a stand-in role as a child process on loopback
 // with random ports, read the ports it reports, and talk HTTP to it.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createECDH, createHash } from 'node:crypto'
 import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -148,9 +149,53 @@ export async function waitFor<T>(
   }
 }
 
-/** A well-formed compressed secp256k1 public key (base64) that is not anybody's real key. */
+/** A real compressed secp256k1 public key (base64, a point on the curve) that is nobody's key: private key sha256(n). */
 export function testPubkey(n: number): string {
-  const b = Buffer.alloc(33, n)
-  b[0] = 2
-  return b.toString('base64')
+  const ecdh = createECDH('secp256k1')
+  ecdh.setPrivateKey(createHash('sha256').update(`standin-test-key:${n}`).digest())
+  return ecdh.getPublicKey(null, 'compressed').toString('base64')
+}
+
+const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
+
+/** `gonka1…` address of a base64 compressed pubkey (bech32 of ripemd160(sha256(key))), written independently of the stand-ins' own code. */
+export function testAddress(pubkeyB64: string): string {
+  const hash = createHash('ripemd160')
+    .update(createHash('sha256').update(Buffer.from(pubkeyB64, 'base64')).digest())
+    .digest()
+  const words: number[] = []
+  let acc = 0
+  let bits = 0
+  for (const byte of hash) {
+    acc = (acc << 8) | byte
+    bits += 8
+    while (bits >= 5) {
+      bits -= 5
+      words.push((acc >> bits) & 31)
+    }
+  }
+  if (bits > 0) words.push((acc << (5 - bits)) & 31)
+  const hrp = 'gonka'
+  const values = [
+    ...[...hrp].map((c) => c.charCodeAt(0) >> 5),
+    0,
+    ...[...hrp].map((c) => c.charCodeAt(0) & 31),
+    ...words,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ]
+  const gen = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3]
+  let chk = 1
+  for (const v of values) {
+    const top = chk >> 25
+    chk = ((chk & 0x1ffffff) << 5) ^ v
+    for (let i = 0; i < 5; i++) if ((top >> i) & 1) chk ^= gen[i] ?? 0
+  }
+  chk ^= 1
+  const checksum = Array.from({ length: 6 }, (_, i) => (chk >> (5 * (5 - i))) & 31)
+  return `${hrp}1${[...words, ...checksum].map((w) => BECH32[w] ?? '').join('')}`
 }

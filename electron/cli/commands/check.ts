@@ -1,26 +1,15 @@
-import { readFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
-import { z } from 'zod'
 import {
   CHECK_IDS,
+  type CheckId,
   type CheckResult,
   type CheckStatus,
-  type ModelRequirement,
+  type NetworkModels,
   type RunChecksOutput,
 } from '../../shared/checks'
-import { profileSchema, validateSeedApiUrl } from '../../shared/profile'
-import { LocalExecutor } from '../../core/checks/local-executor'
-import { resolveNetworkModels } from '../../core/checks/governance'
-import { runChecksOnProfile } from '../../core/checks/runner'
-import { AppFailure } from '../../core/errors'
-import { SshPool } from '../../core/ssh/pool'
-import { HostKeyTrust } from '../../core/ssh/trust'
-import type { RemoteExecutor, SecretProvider } from '../../core/ssh/types'
+import { validateSeedApiUrl } from '../../shared/profile'
+import type { AppService } from '../../core/service'
+import { CliServiceError, followRun, newRunId, openCliService, printFailure, unwrap } from '../cli-service'
 import { CliUsageError, parseOptions, type CliCommand } from '../io'
-
-/** The profile file as the CLI reads it: the app's schema plus the proposed `knownHostsPath`. */
-const cliProfileSchema = profileSchema.extend({ knownHostsPath: z.string().max(4096).optional() })
 
 /** One line of `check --json`. */
 export interface CheckJsonEntry {
@@ -44,31 +33,16 @@ export function toJsonEntry(r: CheckResult): CheckJsonEntry {
   }
 }
 
-/** Headless runs never prompt: key files without a passphrase and ssh-agent only. */
-const noSecrets: SecretProvider = {
-  password: () => Promise.resolve(undefined),
-  passphrase: () => Promise.resolve(undefined),
-  keyboardInteractive: () => Promise.resolve(undefined),
-}
-
-/** The chosen models' requirements and one line saying where they came from (for stderr). */
+/** The model list `--model` ids are checked against, and the lines saying where it came from (stderr). */
 export interface CliModels {
-  readonly models: ModelRequirement[]
-  readonly source: RunChecksOutput['modelSource']
+  /** The list the service resolves the ids against (none when no model was chosen). */
+  readonly list?: NetworkModels
+  readonly source: NetworkModels['source'] | 'none'
   readonly notes: string[]
 }
 
-/**
- * Resolves `--model` ids: against the seed's governance list when a seed is set (`--seed`, else the
- * profile's `seedApiUrl`), against the dated offline list when there is none or it cannot be read.
- */
-export async function cliModels(
-  ids: readonly string[],
-  seedApiUrl: string | undefined,
-  options: { timeoutMs?: number } = {},
-): Promise<CliModels> {
-  if (ids.length === 0) return { models: [], source: 'none', notes: [] }
-  const { list, models, unknown } = await resolveNetworkModels(ids, seedApiUrl, options)
+/** The stderr lines that say which model list a run uses and which ids it does not know. */
+export function modelNotes(list: NetworkModels, ids: readonly string[]): string[] {
   const notes: string[] = []
   if (list.source === 'network') {
     notes.push(`Models: network list from ${list.seedApiUrl ?? ''} (read ${list.asOf}).`)
@@ -80,30 +54,68 @@ export async function cliModels(
   } else {
     notes.push(`Models: offline list of ${list.asOf} (no seed given; use --seed URL for the network's list).`)
   }
+  const known = new Set(list.models.map((m) => m.id.toLowerCase()))
+  const unknown = ids.filter((id) => !known.has(id.toLowerCase()))
   if (unknown.length > 0) notes.push(`Unknown model(s) in the ${list.source} list: ${unknown.join(', ')}`)
-  return { models, source: list.source, notes }
+  return notes
+}
+
+/**
+ * The list `--model` ids are resolved against, read once through the service's `getNetworkModels`:
+ * the seed's governance list (`--seed`, else the profile's `seedApiUrl`), or the dated offline list
+ * when there is none or it cannot be read. Nothing is read when no model was chosen.
+ */
+export async function cliModels(
+  service: AppService,
+  ids: readonly string[],
+  seedApiUrl: string | undefined,
+): Promise<CliModels> {
+  if (ids.length === 0) return { source: 'none', notes: [] }
+  const seed = seedApiUrl?.trim() ?? ''
+  const list = unwrap(await service.invoke('getNetworkModels', seed !== '' ? { seedApiUrl: seed } : {}))
+  return { list, source: list.source, notes: modelNotes(list, ids) }
 }
 
 const MARK: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' }
 
-/** `check`: runs every check on the profile's hosts; exit 1 when any check fails. */
+function printTable(out: RunChecksOutput, line: (text: string) => void): void {
+  const hostWidth = Math.max(4, ...out.results.map((r) => r.serverName.length))
+  for (const r of out.results) {
+    line(`${MARK[r.status]}  ${r.serverName.padEnd(hostWidth)}  ${r.checkId.padEnd(22)}  ${r.message}`)
+    if (r.fix && (r.status === 'fail' || r.status === 'warn')) {
+      line(`${' '.repeat(hostWidth + 32)}fix: ${r.fix.text}`)
+      if (r.fix.command)
+        for (const cmd of r.fix.command.split('\n')) line(`${' '.repeat(hostWidth + 32)}  $ ${cmd}`)
+    }
+  }
+  const n = (s: CheckStatus): number => out.results.filter((r) => r.status === s).length
+  line(`\n${n('pass')} passed, ${n('warn')} warnings, ${n('fail')} failed, ${n('skip')} not checked.`)
+}
+
+/** `check`: runs every check on the profile's hosts through the service; exit 1 when any check fails. */
 export const checkCommand: CliCommand = {
   name: 'check',
   usage:
-    'check --profile FILE [--json] [--seed URL] [--model ID ...] [--only CHECK_ID ...] [--known-hosts FILE]',
+    'check --profile NAME|FILE [--json] [--seed URL] [--model ID ...] [--only CHECK_ID ...] [--known-hosts FILE] [--skip-outside] [--progress]',
   summary: 'Run the prerequisite and network checks on every host of a profile.',
   help: [
     'Options:',
-    '  --profile FILE      profile written by `profile init` (or exported by the app)',
-    '  --json              one JSON entry per host and check: host, check, status, message, fix, command',
-    "  --seed URL          seed node's public API to read the approved models from, e.g. http://node2.gonka.ai:8000",
-    "                      (GET <seed>/v1/governance/models; default: the profile's seedApiUrl)",
-    "  --model ID          model the ML nodes will serve (repeatable); checked against the seed's list,",
-    '                      or the dated offline list when no seed is set or it cannot be read',
-    '  --only CHECK_ID     re-run only this check (repeatable)',
-    "  --known-hosts FILE  verify host keys against this file (default: the profile's, else ~/.ssh/known_hosts)",
-    '  --skip-outside      do not test ports from this computer',
-    'Host keys are always verified; an unknown or changed key fails the host with HOST_KEY_* and is never accepted here.',
+    "  --profile NAME|FILE  a profile saved in the app's data folder (its name or id), or a profile file",
+    '                       written by `profile init --out` or exported by the app',
+    '  --json               one JSON entry per host and check: host, check, status, message, fix, command',
+    "  --seed URL           seed node's public API to read the approved models from, e.g. http://node2.gonka.ai:8000",
+    "                       (GET <seed>/v1/governance/models; default: the profile's seedApiUrl)",
+    "  --model ID           model the ML nodes will serve (repeatable); checked against the seed's list,",
+    '                       or the dated offline list when no seed is set or it cannot be read',
+    '  --only CHECK_ID      re-run only this check (repeatable)',
+    '  --known-hosts FILE   also trust the host keys in this OpenSSH known_hosts file (besides the keys',
+    "                       pinned in the app, ~/.ssh/known_hosts and the profile's knownHostsPath)",
+    '  --skip-outside       do not test ports from this computer',
+    '  --progress           print each result to stderr as it arrives',
+    'Host keys are always verified; an unknown or changed key fails the host with HOST_KEY_* and is never',
+    'accepted here (trust it first with `connect USER@HOST --accept-new`, or in the app).',
+    'Passwords are never asked for: use key files without a passphrase, or ssh-agent.',
+    "Data folder: GHW_USER_DATA_DIR when set, else the app's (Linux: ~/.config/gonka-host-wizard).",
     'Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed, 2 on wrong usage.',
   ].join('\n'),
   async run(args, io) {
@@ -115,8 +127,9 @@ export const checkCommand: CliCommand = {
       only: { type: 'string', multiple: true },
       'known-hosts': { type: 'string' },
       'skip-outside': { type: 'boolean' },
+      progress: { type: 'boolean' },
     })
-    if (!values.profile) throw new CliUsageError('--profile is required.')
+    if (values.profile === undefined) throw new CliUsageError('--profile is required.')
     if (values.seed !== undefined) {
       const problem = values.seed.trim() === '' ? 'seedUrlInvalid' : validateSeedApiUrl(values.seed)
       if (problem)
@@ -127,72 +140,46 @@ export const checkCommand: CliCommand = {
     const only = values.only ?? []
     for (const id of only)
       if (!(CHECK_IDS as readonly string[]).includes(id)) throw new CliUsageError(`Unknown check id "${id}".`)
-    let raw: unknown
+    const cli = await openCliService(io, { knownHosts: [values['known-hosts']] })
     try {
-      raw = JSON.parse(await readFile(values.profile, 'utf8'))
-    } catch (error) {
-      throw new CliUsageError(
-        `Cannot read ${values.profile}: ${error instanceof Error ? error.message : String(error)}`,
-      )
-    }
-    const parsed = cliProfileSchema.safeParse(raw)
-    if (!parsed.success)
-      throw new CliUsageError(
-        `${values.profile} is not a valid profile: ${parsed.error.issues[0]?.message ?? ''}`,
-      )
-    const { knownHostsPath, ...profile } = parsed.data
-    const chosen = await cliModels(values.model ?? [], values.seed ?? profile.seedApiUrl)
-    for (const note of chosen.notes) io.err(note)
-    let executor: RemoteExecutor
-    let dispose = (): Promise<void> => Promise.resolve()
-    // Development only: run the probe on this machine instead of over SSH.
-    if (io.env.GHW_CHECK_EXECUTOR === 'local') {
-      executor = new LocalExecutor()
-    } else {
-      const knownHosts = values['known-hosts'] ?? knownHostsPath ?? join(homedir(), '.ssh', 'known_hosts')
-      const pool = new SshPool({
-        trust: new HostKeyTrust(undefined, [knownHosts]),
-        secrets: noSecrets,
-        env: io.env,
-      })
-      executor = pool
-      dispose = () => pool.dispose()
-    }
-    try {
-      const out = await runChecksOnProfile({
-        profile,
-        executor,
-        models: chosen.models,
-        modelSource: chosen.source,
-        ...(only.length > 0 ? { checkIds: only as (typeof CHECK_IDS)[number][] } : {}),
-        settings: { skipOutside: values['skip-outside'] ?? false },
-      })
-      if (values.json) {
-        io.out(JSON.stringify(out.results.map(toJsonEntry), null, 2))
-      } else {
-        const hostWidth = Math.max(4, ...out.results.map((r) => r.serverName.length))
-        for (const r of out.results) {
-          io.out(
-            `${MARK[r.status]}  ${r.serverName.padEnd(hostWidth)}  ${r.checkId.padEnd(22)}  ${r.message}`,
-          )
-          if (r.fix && (r.status === 'fail' || r.status === 'warn')) {
-            io.out(`${' '.repeat(hostWidth + 32)}fix: ${r.fix.text}`)
-            if (r.fix.command)
-              for (const line of r.fix.command.split('\n')) io.out(`${' '.repeat(hostWidth + 32)}  $ ${line}`)
-          }
-        }
-        const n = (s: CheckStatus): number => out.results.filter((r) => r.status === s).length
-        io.out(`\n${n('pass')} passed, ${n('warn')} warnings, ${n('fail')} failed, ${n('skip')} not checked.`)
+      const profile = await cli.resolveProfile(values.profile)
+      const ids = values.model ?? []
+      const chosen = await cliModels(cli.service, ids, values.seed ?? profile.seedApiUrl)
+      for (const note of chosen.notes) io.err(note)
+      const runId = newRunId('check')
+      // Results stream as progress; the table is printed at the end in profile and catalogue order.
+      const stop = values.progress ? followRun(cli, io, runId) : () => undefined
+      let result
+      try {
+        result = await cli.service.invoke(
+          'runChecks',
+          {
+            profile,
+            ...(ids.length > 0 ? { modelIds: ids, models: chosen.list?.models ?? [] } : {}),
+            ...(only.length > 0 ? { checkIds: only as CheckId[] } : {}),
+            settings: { skipOutside: values['skip-outside'] ?? false },
+          },
+          { runId },
+        )
+      } finally {
+        stop()
       }
+      if (!result.ok) {
+        printFailure(io, result.error)
+        return result.error.code === 'INVALID_INPUT' ? 2 : 1
+      }
+      const out = result.value
+      if (values.json) io.out(JSON.stringify(out.results.map(toJsonEntry), null, 2))
+      else printTable(out, (text) => io.out(text))
       return out.failed ? 1 : 0
     } catch (error) {
-      if (error instanceof AppFailure) {
-        io.err(`${error.code}: ${error.message}`)
+      if (error instanceof CliServiceError) {
+        printFailure(io, error.error)
         return 1
       }
       throw error
     } finally {
-      await dispose()
+      await cli.close()
     }
   },
 }

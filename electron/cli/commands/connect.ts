@@ -1,14 +1,17 @@
-import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { formatDestination, type Destination } from '../../shared/destination'
+import type { ConnectionReport } from '../../shared/ops/ssh'
+import type { AuthMethod, Server } from '../../shared/profile'
 import type { AppError } from '../../shared/result'
-import { parsePort } from '../../shared/profile'
-import { AppFailure, toAppError } from '../../core/errors'
-import { probeHostFacts } from '../../core/ssh/facts'
-import { appendKnownHost } from '../../core/ssh/known-hosts'
-import { SshPool } from '../../core/ssh/pool'
-import { HostKeyTrust } from '../../core/ssh/trust'
-import type { HostTarget, SecretProvider } from '../../core/ssh/types'
-import { CliUsageError, parseOptions, readStdin, type CliCommand, type CliIo } from '../io'
+import {
+  answerSecretPrompts,
+  cliHome,
+  newRunId,
+  openCliService,
+  type CliService,
+  type HeadlessSecrets,
+} from '../cli-service'
+import { CliUsageError, destinationArg, parseOptions, readStdin, type CliCommand, type CliIo } from '../io'
 
 /** Exit codes of `connect` (scripts and acceptance checks rely on them). */
 export const CONNECT_EXIT = {
@@ -21,26 +24,8 @@ export const CONNECT_EXIT = {
   unreachable: 6,
 } as const
 
-/** Splits `USER@HOST[:PORT]` (IPv6 as `user@[::1]:22`). */
-export function parseDestination(spec: string): { user: string; host: string; port: number } {
-  const at = spec.lastIndexOf('@')
-  if (at <= 0) throw new CliUsageError(`"${spec}" is not USER@HOST[:PORT].`)
-  const user = spec.slice(0, at)
-  let rest = spec.slice(at + 1)
-  let portText: string | undefined
-  const v6 = /^\[([^\]]+)\](?::(.*))?$/.exec(rest)
-  if (v6) {
-    rest = v6[1] ?? ''
-    portText = v6[2]
-  } else if (rest.split(':').length === 2) {
-    ;[rest, portText] = rest.split(':') as [string, string]
-  }
-  const port = portText === undefined ? 22 : parsePort(portText)
-  if (rest === '' || port === undefined) throw new CliUsageError(`"${spec}" is not USER@HOST[:PORT].`)
-  return { user, host: rest, port }
-}
-
-function exitCodeOf(error: AppError): number {
+/** The exit code of `connect` for a failure. */
+export function connectExitCode(error: Pick<AppError, 'code'>): number {
   switch (error.code) {
     case 'HOST_KEY_UNKNOWN':
       return CONNECT_EXIT.hostKeyUnknown
@@ -62,6 +47,18 @@ function exitCodeOf(error: AppError): number {
   }
 }
 
+/** What `connect` was asked to do, from its flags. */
+interface ConnectRequest {
+  readonly dest: Destination
+  readonly auth: AuthMethod
+  readonly keyPath?: string
+  readonly secrets: HeadlessSecrets
+  /** `--known-hosts FILE`, absolute. */
+  readonly knownHostsFile?: string
+  readonly acceptNew: boolean
+  readonly json: boolean
+}
+
 /** `connect`: tests one SSH login with host-key verification, like `ssh -o StrictHostKeyChecking`. */
 export const connectCommand: CliCommand = {
   name: 'connect',
@@ -69,12 +66,22 @@ export const connectCommand: CliCommand = {
     'connect USER@HOST[:PORT] [--key FILE] [--password-stdin] [--known-hosts FILE] [--accept-new] [--json]',
   summary: 'Connect over SSH, verify the host key, log in and print the host facts.',
   help: [
+    'USER@HOST[:PORT]: port 1..65535, default 22; IPv6 in brackets when a port follows (root@[2001:db8::1]:2222).',
+    '',
     'Options:',
     '  --key FILE          log in with this private key (default: ssh-agent via SSH_AUTH_SOCK)',
     '  --password-stdin    read one secret from stdin: the login password, or with --key the key passphrase',
-    '  --known-hosts FILE  verify the host key against FILE (default ~/.ssh/known_hosts)',
-    '  --accept-new        add an unknown host key to the known_hosts file (a changed key is still refused)',
+    '  --known-hosts FILE  also trust the host keys in this OpenSSH known_hosts file; with --accept-new',
+    '                      the accepted key is appended to it too',
+    "  --accept-new        trust an unknown host key: pin it in the app's data folder, where the desktop app",
+    '                      sees it too (a changed key is still refused)',
     '  --json              print one JSON object',
+    '',
+    "Host keys are trusted when pinned in the app's data folder (by the app or by --accept-new), listed in",
+    '~/.ssh/known_hosts, or listed in --known-hosts FILE. Nothing is ever asked on the terminal: a secret',
+    'comes only from --password-stdin, and a password or passphrase that is needed but not given fails',
+    'with exit 5.',
+    "Data folder: GHW_USER_DATA_DIR when set, else the app's (Linux: ~/.config/gonka-host-wizard).",
     '',
     'Exit codes: 0 connected and trusted; 3 host key unknown (not accepted); 4 host key changed (refused);',
     '            5 authentication failed; 6 unreachable or timed out; 2 wrong usage; 1 anything else.',
@@ -92,75 +99,109 @@ export const connectCommand: CliCommand = {
       true,
     )
     if (positionals.length !== 1) throw new CliUsageError('Give exactly one USER@HOST[:PORT].')
-    const dest = parseDestination(positionals[0] ?? '')
-    const home = io.env.HOME ?? homedir()
-    const knownHosts = resolve(values['known-hosts'] ?? join(home, '.ssh', 'known_hosts'))
+    const dest = destinationArg('The destination', positionals[0] ?? '')
+    if (values.key !== undefined && values.key.trim() === '') throw new CliUsageError('--key needs a file.')
+    const keyPath = values.key !== undefined ? resolve(values.key) : undefined
     const secret = values['password-stdin'] ? await readStdin(io.stdin) : undefined
-    const target: HostTarget = {
-      id: `${dest.user}@${dest.host}:${dest.port}`,
-      host: dest.host,
-      port: dest.port,
-      user: dest.user,
-      auth: values.key !== undefined ? 'key' : secret !== undefined ? 'password' : 'agent',
-      ...(values.key !== undefined ? { keyPath: resolve(values.key) } : {}),
+    const auth: AuthMethod = keyPath !== undefined ? 'key' : secret !== undefined ? 'password' : 'agent'
+    const knownHostsFile = values['known-hosts'] !== undefined ? resolve(values['known-hosts']) : undefined
+    const cli = await openCliService(io, { knownHosts: [knownHostsFile] })
+    try {
+      return await runConnect(cli, io, {
+        dest,
+        auth,
+        ...(keyPath !== undefined ? { keyPath } : {}),
+        // Only what was given on stdin, and only for the method it was meant for.
+        secrets: auth === 'password' ? { password: secret } : auth === 'key' ? { passphrase: secret } : {},
+        ...(knownHostsFile !== undefined ? { knownHostsFile } : {}),
+        acceptNew: values['accept-new'] === true,
+        json: values.json === true,
+      })
+    } finally {
+      await cli.close()
     }
-    // Non-interactive: the only secret is the one from stdin; keyboard-interactive gets it for a
-    // password prompt (handled in auth) and nothing else.
-    const secrets: SecretProvider = {
-      password: () => Promise.resolve(target.auth === 'password' ? secret : undefined),
-      passphrase: (_t, _k, retry) => Promise.resolve(retry ? undefined : secret),
-      keyboardInteractive: () => Promise.resolve(undefined),
-    }
-    return runConnect(io, target, {
-      knownHosts,
-      acceptNew: values['accept-new'] === true,
-      json: values.json === true,
-      secrets,
-      home,
-    })
   },
 }
 
-async function runConnect(
-  io: CliIo,
-  target: HostTarget,
-  opts: { knownHosts: string; acceptNew: boolean; json: boolean; secrets: SecretProvider; home: string },
-): Promise<number> {
-  const trust = new HostKeyTrust(undefined, [opts.knownHosts])
-  const pool = new SshPool({ trust, secrets: opts.secrets, homeDir: opts.home, env: io.env })
-  const base = { host: target.host, port: target.port, user: target.user, knownHosts: opts.knownHosts }
-  let accepted = false
+/** The one server `connect` tests, as an unsaved form would give it to `testConnection`. */
+function serverOf(req: ConnectRequest): Server {
+  return {
+    id: 'connect',
+    name: formatDestination(req.dest).slice(0, 64),
+    address: req.dest.host,
+    port: req.dest.port,
+    user: req.dest.user,
+    auth: req.auth,
+    ...(req.keyPath !== undefined ? { keyPath: req.keyPath } : {}),
+    role: 'combined',
+  }
+}
+
+/** Runs `testConnection` for the one server, answering its secret prompts from the flags. */
+async function testOnce(cli: CliService, req: ConnectRequest): Promise<ConnectionReport | AppError> {
+  const runId = newRunId('connect')
+  const stop = answerSecretPrompts(cli, runId, req.secrets)
   try {
-    let key
-    try {
-      key = await pool.connect(target)
-    } catch (error) {
-      if (!(error instanceof AppFailure) || error.code !== 'HOST_KEY_UNKNOWN' || !opts.acceptNew) throw error
-      const seen = trust.lastSeen(target.host, target.port)
-      if (!seen) throw error
-      await appendKnownHost(opts.knownHosts, target.host, target.port, seen)
+    const result = await cli.service.invoke('testConnection', { servers: [serverOf(req)] }, { runId })
+    if (!result.ok) return result.error
+    return result.value.reports[0] ?? { code: 'INTERNAL', message: 'No report came back.', retryable: false }
+  } finally {
+    stop()
+  }
+}
+
+function isReport(value: ConnectionReport | AppError): value is ConnectionReport {
+  return 'connected' in value
+}
+
+async function runConnect(cli: CliService, io: CliIo, req: ConnectRequest): Promise<number> {
+  const { dest } = req
+  const trustedBy = req.knownHostsFile ?? join(cliHome(io), '.ssh', 'known_hosts')
+  const base = {
+    host: dest.host,
+    port: dest.port,
+    user: dest.user,
+    knownHosts: trustedBy,
+    dataDir: cli.dataDir,
+  }
+  let accepted = false
+  let outcome = await testOnce(cli, req)
+  let error: AppError | undefined = isReport(outcome) ? outcome.error : outcome
+  if (isReport(outcome) && error?.code === 'HOST_KEY_UNKNOWN' && req.acceptNew && outcome.fingerprint) {
+    // The key shown is pinned in the app's store (and the --known-hosts file), then the login is made
+    // again so the new pin verifies the key like any other.
+    const pinned = await cli.service.invoke('trustHostKey', {
+      host: dest.host,
+      port: dest.port,
+      fingerprint: outcome.fingerprint,
+    })
+    if (pinned.ok) {
       accepted = true
-      // Connect again: the new line must now verify the key like any other.
-      key = await pool.connect(target)
+      outcome = await testOnce(cli, req)
+      error = isReport(outcome) ? outcome.error : outcome
+    } else {
+      error = pinned.error
     }
-    // Only a login password is worth trying with `sudo -S`; a key passphrase is not the user's password.
-    const password = target.auth === 'password' ? await opts.secrets.password(target) : undefined
-    const facts = await probeHostFacts(pool, target, password !== undefined ? { password } : {})
-    if (opts.json) {
+  }
+  const report = isReport(outcome) ? outcome : undefined
+  if (report?.connected && report.facts && !error) {
+    const facts = report.facts
+    if (req.json) {
       io.out(
         JSON.stringify({
           ...base,
-          fingerprint: key.fingerprint,
-          keyType: key.keyType,
+          fingerprint: report.fingerprint,
+          keyType: report.keyType,
           trusted: true,
           accepted,
           facts,
         }),
       )
     } else {
-      io.out(`Connected to ${target.user}@${target.host}:${target.port}`)
+      const where = req.knownHostsFile ? ` and added to ${req.knownHostsFile}` : ''
+      io.out(`Connected to ${dest.user}@${dest.host}:${dest.port}`)
       io.out(
-        `  host key   ${key.keyType} ${key.fingerprint}${accepted ? ` (new: added to ${opts.knownHosts})` : ' (trusted)'}`,
+        `  host key   ${report.keyType ?? ''} ${report.fingerprint ?? ''}${accepted ? ` (new: pinned in ${cli.dataDir}${where})` : ' (trusted)'}`,
       )
       io.out(`  system     ${facts.os.prettyName || facts.os.id || 'unknown'}`)
       io.out(`  user       ${facts.user} (uid ${facts.uid})${facts.isRoot ? ', root' : ''}`)
@@ -170,36 +211,35 @@ async function runConnect(
       )
     }
     return CONNECT_EXIT.ok
-  } catch (error) {
-    const appError = toAppError(error)
-    const d = appError.details ?? {}
-    if (opts.json) {
-      io.out(
-        JSON.stringify({
-          ...base,
-          ...(typeof d.fingerprint === 'string' ? { fingerprint: d.fingerprint } : {}),
-          ...(typeof d.keyType === 'string' ? { keyType: d.keyType } : {}),
-          trusted: false,
-          accepted,
-          error: appError,
-        }),
-      )
-    } else {
-      io.err(`Error: ${appError.message}`)
-      if (appError.code === 'HOST_KEY_UNKNOWN') {
-        io.err(`  ${String(d.keyType)} key fingerprint is ${String(d.fingerprint)}.`)
-        io.err(
-          `  Compare it with the server's console, then run again with --accept-new to add it to ${opts.knownHosts}.`,
-        )
-      } else if (appError.code === 'HOST_KEY_CHANGED' && d.expectedFingerprint !== undefined) {
-        io.err(
-          `  expected ${String(d.expectedFingerprint)} (from ${String(d.source)}), got ${String(d.fingerprint)}.`,
-        )
-      }
-      if (appError.hint) io.err(`What to do: ${appError.hint}`)
-    }
-    return exitCodeOf(appError)
-  } finally {
-    await pool.dispose()
   }
+  const failure: AppError = error ?? { code: 'INTERNAL', message: 'The connection failed.', retryable: false }
+  const d = failure.details ?? {}
+  if (req.json) {
+    io.out(
+      JSON.stringify({
+        ...base,
+        ...(report?.fingerprint !== undefined ? { fingerprint: report.fingerprint } : {}),
+        ...(report?.keyType !== undefined ? { keyType: report.keyType } : {}),
+        trusted: false,
+        accepted,
+        error: failure,
+      }),
+    )
+  } else {
+    io.err(`Error: ${failure.message}`)
+    for (const [field, problem] of Object.entries(failure.fields ?? {})) io.err(`  ${field}: ${problem}`)
+    if (failure.code === 'HOST_KEY_UNKNOWN') {
+      io.err(`  ${String(d.keyType)} key fingerprint is ${String(d.fingerprint)}.`)
+      io.err(
+        `  Compare it with the server's console, then run again with --accept-new to trust it ` +
+          `(pinned in ${cli.dataDir}${req.knownHostsFile ? ` and added to ${req.knownHostsFile}` : ''}).`,
+      )
+    } else if (failure.code === 'HOST_KEY_CHANGED' && d.expectedFingerprint !== undefined) {
+      io.err(
+        `  expected ${String(d.expectedFingerprint)} (from ${String(d.source)}), got ${String(d.fingerprint)}.`,
+      )
+    }
+    if (failure.hint) io.err(`What to do: ${failure.hint}`)
+  }
+  return connectExitCode(failure)
 }

@@ -3,6 +3,8 @@ import { connectCommand } from './connect'
 import { versionCommand } from './version'
 import { profileCommand } from './profile'
 import { checkCommand } from './check'
+import { keysCommand, secretsCommand } from './keys'
+import { planCommand, applyCommand, psCommand, logsCommand } from './deploy'
 import { nodesCommand } from './nodes'
 import { statusCommand } from './status'
 
@@ -12,6 +14,12 @@ export const commands: readonly CliCommand[] = [
   connectCommand,
   profileCommand,
   checkCommand,
+  keysCommand,
+  secretsCommand,
+  planCommand,
+  applyCommand,
+  psCommand,
+  logsCommand,
   nodesCommand,
   statusCommand,
 ]

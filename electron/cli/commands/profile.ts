@@ -1,51 +1,44 @@
 import { writeFile } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
-import {
-  PROFILE_SCHEMA_VERSION,
-  profileSchema,
-  validateAddress,
-  type Profile,
-  type Server,
-} from '../../shared/profile'
-import { CliUsageError, parseOptions, type CliCommand } from '../io'
+import type { Destination } from '../../shared/destination'
+import { PROFILE_SCHEMA_VERSION, profileSchema, type Profile, type Server } from '../../shared/profile'
+import { openCliService, printFailure } from '../cli-service'
+import { CliUsageError, destinationArg, parseOptions, type CliCommand } from '../io'
 
-/** `USER@HOST[:PORT]` (IPv6 in brackets) → parts; throws a usage error that names the flag. */
-export function parseUserHost(flag: string, value: string): { user: string; address: string; port: number } {
-  const m = /^([^@\s]+)@(\[[0-9A-Fa-f:.]+\]|[^:@\s]+)(?::(\d{1,5}))?$/.exec(value)
-  if (!m?.[1] || !m[2]) throw new CliUsageError(`${flag} must be USER@HOST[:PORT], got "${value}".`)
-  const port = m[3] === undefined ? 22 : Number(m[3])
-  if (port < 1 || port > 65535) throw new CliUsageError(`${flag}: port ${port} is not in 1..65535.`)
-  const address = m[2].replace(/^\[|\]$/g, '')
-  const problem = validateAddress(m[2])
-  if (problem) throw new CliUsageError(`${flag}: "${m[2]}" is not a valid host (${problem}).`)
-  return { user: m[1], address, port }
-}
-
-/** A profile id from the output file name (`lab-split.json` → `lab-split`). */
-function idFromFile(file: string): string {
-  const slug = basename(file)
+/** A profile id from a name or file name (`Lab split.json` → `lab-split`). */
+export function profileIdFrom(text: string): string {
+  const slug = text
     .replace(/\.json$/i, '')
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 63)
-  return /^[a-z0-9]/.test(slug) ? slug : `profile-${slug}`.slice(0, 63)
+  return /^[a-z0-9]/.test(slug) ? slug : `profile-${slug}`.replace(/-+$/, '').slice(0, 63)
 }
 
-/** `profile init`: writes a profile JSON for the headless `check` (and for the app to import). */
+/** `profile init`: saves a profile in the app's data folder (and writes it to --out FILE when given). */
 export const profileCommand: CliCommand = {
   name: 'profile',
   usage:
-    'profile init --out FILE --topology split|single --network USER@HOST[:PORT] [--ml NAME=USER@HOST[:PORT] ...] [--key FILE] [--known-hosts FILE]',
-  summary: 'Write a profile file describing the servers of one deployment.',
+    'profile init (--name NAME | --out FILE) --topology split|single --network USER@HOST[:PORT] [--ml NAME=USER@HOST[:PORT] ...] [--key FILE] [--known-hosts FILE] [--seed URL] [--force]',
+  summary: "Save a profile describing the servers of one deployment in the app's data folder.",
   help: [
+    "The profile is saved in the app's data folder, where the desktop app opens it and",
+    '`check --profile NAME` finds it; with --out it is also written to FILE.',
+    '',
     'Options:',
-    '  --out FILE           where to write the profile JSON',
+    '  --name NAME          the profile name (default: the --out file name); its id is NAME in lower case',
+    '                       with dashes, e.g. "Lab split" → lab-split',
+    '  --out FILE           also write the profile JSON to FILE',
     '  --topology T         split (one network server + ML servers) or single (one machine does both)',
-    '  --network U@H[:P]    the network node server (single: the only server)',
+    '  --network U@H[:P]    the network node server (single: the only server); port 1..65535, default 22',
     '  --ml NAME=U@H[:P]    an ML node server; repeat for each (split only)',
     '  --key FILE           private key for every server (default: ssh-agent)',
-    '  --known-hosts FILE   known_hosts used to verify host keys (default: ~/.ssh/known_hosts)',
+    '  --known-hosts FILE   an OpenSSH known_hosts file `check` also trusts for these hosts',
+    "  --seed URL           the seed node's public API, e.g. http://node2.gonka.ai:8000 (for the model list)",
+    '  --force              replace a saved profile with the same id',
+    "Data folder: GHW_USER_DATA_DIR when set, else the app's (Linux: ~/.config/gonka-host-wizard).",
+    'Exit status: 0 saved, 2 wrong usage or invalid profile, 1 anything else.',
   ].join('\n'),
   async run(args, io) {
     const [sub, ...rest] = args
@@ -58,8 +51,12 @@ export const profileCommand: CliCommand = {
       key: { type: 'string' },
       'known-hosts': { type: 'string' },
       name: { type: 'string' },
+      seed: { type: 'string' },
+      force: { type: 'boolean' },
     })
-    if (!values.out) throw new CliUsageError('--out is required.')
+    if (values.out === undefined && values.name === undefined)
+      throw new CliUsageError('Give --name NAME (or --out FILE, whose name becomes the profile name).')
+    if (values.out !== undefined && values.out.trim() === '') throw new CliUsageError('--out needs a file.')
     if (values.topology !== 'split' && values.topology !== 'single')
       throw new CliUsageError('--topology must be split or single.')
     if (!values.network) throw new CliUsageError('--network is required.')
@@ -72,17 +69,12 @@ export const profileCommand: CliCommand = {
       throw new CliUsageError('--topology split needs at least one --ml NAME=USER@HOST[:PORT].')
     const keyPath = values.key ? resolve(values.key) : undefined
     const auth = keyPath ? ('key' as const) : ('agent' as const)
-    const server = (
-      id: string,
-      name: string,
-      spec: { user: string; address: string; port: number },
-      role: Server['role'],
-    ): Server => ({
+    const server = (id: string, name: string, dest: Destination, role: Server['role']): Server => ({
       id,
       name,
-      address: spec.address,
-      port: spec.port,
-      user: spec.user,
+      address: dest.host,
+      port: dest.port,
+      user: dest.user,
       auth,
       ...(keyPath ? { keyPath } : {}),
       role,
@@ -91,7 +83,7 @@ export const profileCommand: CliCommand = {
       server(
         'network',
         'network',
-        parseUserHost('--network', values.network),
+        destinationArg('--network', values.network),
         values.topology === 'single' ? 'combined' : 'network',
       ),
     ]
@@ -103,27 +95,53 @@ export const profileCommand: CliCommand = {
       const id = name.toLowerCase().replace(/[^a-z0-9-]/g, '-')
       if (servers.some((s) => s.id === id || s.name === name))
         throw new CliUsageError(`--ml name "${name}" is used twice.`)
-      servers.push(server(id, name, parseUserHost(`--ml ${name}`, spec.slice(eq + 1)), 'ml'))
+      servers.push(server(id, name, destinationArg(`--ml ${name}`, spec.slice(eq + 1)), 'ml'))
     }
+    const name = (values.name ?? basename(values.out ?? '').replace(/\.json$/i, '')).trim()
+    if (name === '' || name.length > 80)
+      throw new CliUsageError('The profile name must be 1 to 80 characters.')
     const now = new Date().toISOString()
-    const profile: Profile = profileSchema.parse({
+    const parsed = profileSchema.safeParse({
       schemaVersion: PROFILE_SCHEMA_VERSION,
-      id: idFromFile(values.out),
-      name: values.name ?? basename(values.out).replace(/\.json$/i, ''),
+      id: profileIdFrom(name),
+      name,
       topology: values.topology,
       servers,
+      ...(values.seed !== undefined ? { seedApiUrl: values.seed.trim() } : {}),
+      ...(values['known-hosts'] ? { knownHostsPath: resolve(values['known-hosts']) } : {}),
       createdAt: now,
       updatedAt: now,
     })
-    // knownHostsPath: proposed optional profile field (the CLI's known_hosts); the app ignores it today.
-    const file = {
-      ...profile,
-      ...(values['known-hosts'] ? { knownHostsPath: resolve(values['known-hosts']) } : {}),
+    if (!parsed.success)
+      throw new CliUsageError(`Not a valid profile: ${parsed.error.issues[0]?.message ?? ''}`)
+    const cli = await openCliService(io)
+    try {
+      const listing = await cli.service.invoke('listProfiles', {})
+      if (!listing.ok) {
+        printFailure(io, listing.error)
+        return 1
+      }
+      const clash = listing.value.profiles.find((p) => p.id === parsed.data.id)
+      if (clash && values.force !== true)
+        throw new CliUsageError(
+          `A profile with id "${clash.id}" ("${clash.name}") is already saved in ${cli.dataDir}; use --force to replace it, or another --name.`,
+        )
+      // The service validates it as the app's form does (addresses, users, duplicates, topology, seed).
+      const saved = await cli.service.invoke('saveProfile', { profile: parsed.data })
+      if (!saved.ok) {
+        printFailure(io, saved.error)
+        return saved.error.code === 'INVALID_INPUT' ? 2 : 1
+      }
+      const profile: Profile = saved.value
+      const list = servers.map((s) => `${s.name} (${s.role}) ${s.user}@${s.address}:${s.port}`).join(', ')
+      io.out(`Saved profile "${profile.name}" (id ${profile.id}) in ${cli.dataDir}: ${list}`)
+      if (values.out !== undefined) {
+        await writeFile(values.out, JSON.stringify(profile, null, 2) + '\n', { mode: 0o600 })
+        io.out(`Wrote ${values.out}`)
+      }
+      return 0
+    } finally {
+      await cli.close()
     }
-    await writeFile(values.out, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 })
-    io.out(
-      `Wrote ${values.out}: ${servers.map((s) => `${s.name} (${s.role}) ${s.user}@${s.address}:${s.port}`).join(', ')}`,
-    )
-    return 0
   },
 }

@@ -1,18 +1,27 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { openCliService, printFailure } from '../cli-service'
 import { parseOptions, type CliCommand } from '../io'
 
-/** `version`: prints the app's version. */
+/** `version`: prints the app's version (the service's `getAppInfo`). */
 export const versionCommand: CliCommand = {
   name: 'version',
-  usage: 'version',
+  usage: 'version [--json]',
   summary: 'Print the version of Gonka Host Wizard.',
-  run(args, io) {
-    parseOptions(args, {})
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
-      version: string
+  help: ['Options:', '  --json   print one JSON object: name, version, dataDir, platform, runtime'].join(
+    '\n',
+  ),
+  async run(args, io) {
+    const { values } = parseOptions(args, { json: { type: 'boolean' } })
+    const cli = await openCliService(io)
+    try {
+      const info = await cli.service.invoke('getAppInfo', {})
+      if (!info.ok) {
+        printFailure(io, info.error)
+        return 1
+      }
+      io.out(values.json ? JSON.stringify(info.value) : info.value.version)
+      return 0
+    } finally {
+      await cli.close()
     }
-    io.out(pkg.version)
-    return Promise.resolve(0)
   },
 }

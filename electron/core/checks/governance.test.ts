@@ -90,8 +90,8 @@ describe('mapping the governance list', () => {
       models: [record('MiniMaxAI/MiniMax-M2.7', 320), record('moonshotai/Kimi-K2.6', '720')],
     })
     expect(out.models).toEqual([
-      { id: 'MiniMaxAI/MiniMax-M2.7', vramGb: 320, weightsGb: 230 },
-      { id: 'moonshotai/Kimi-K2.6', vramGb: 720 },
+      { id: 'MiniMaxAI/MiniMax-M2.7', vramGb: 320, weightsGb: 230, modelArgs: ['--max-model-len', '180000'] },
+      { id: 'moonshotai/Kimi-K2.6', vramGb: 720, modelArgs: ['--max-model-len', '180000'] },
     ])
     expect(out.skipped).toEqual([])
   })
@@ -114,8 +114,8 @@ describe('mapping the governance list', () => {
       ],
     })
     expect(out.models).toEqual([
-      { id: 'Qwen/Qwen3-32B-FP8', vramGb: 80 },
-      { id: 'test/ok', vramGb: 48 },
+      { id: 'Qwen/Qwen3-32B-FP8', vramGb: 80, modelArgs: ['--max-model-len', '180000'] },
+      { id: 'test/ok', vramGb: 48, modelArgs: ['--max-model-len', '180000'] },
     ])
     expect(out.skipped).toEqual(['new/Unknown-Model: no GPU memory figure (v_ram)', '#3: not a model record'])
   })
@@ -186,7 +186,14 @@ describe('fetchGovernanceModels over real HTTP on 127.0.0.1', () => {
     const out = await fetchGovernanceModels(`${base}/`)
     expect(out).toEqual({
       url: `${base}/v1/governance/models`,
-      models: [{ id: 'MiniMaxAI/MiniMax-M2.7', vramGb: 320, weightsGb: 230 }],
+      models: [
+        {
+          id: 'MiniMaxAI/MiniMax-M2.7',
+          vramGb: 320,
+          weightsGb: 230,
+          modelArgs: ['--max-model-len', '180000'],
+        },
+      ],
       skipped: [],
     })
     expect(requests).toContain('GET /v1/governance/models application/json')
@@ -194,7 +201,7 @@ describe('fetchGovernanceModels over real HTTP on 127.0.0.1', () => {
 
   it('keeps a path prefix', async () => {
     const out = await fetchGovernanceModels(`${base}/prefix`)
-    expect(out.models).toEqual([{ id: 'test/a', vramGb: 96 }])
+    expect(out.models).toEqual([{ id: 'test/a', vramGb: 96, modelArgs: ['--max-model-len', '180000'] }])
   })
 
   it('404 is CHECK_FAILED (http) naming the status; 500 is UNREACHABLE', async () => {

@@ -142,9 +142,11 @@ export function mapGovernanceModels(body: unknown): { models: ModelRequirement[]
     if (models.some((m) => m.id.toLowerCase() === id.toLowerCase())) continue // first record wins
     const offline = FALLBACK_MODELS.find((m) => m.id.toLowerCase() === id.toLowerCase())
     const vramGb = vramGbFromGovernance(record.data.v_ram)
+    const args = record.data.model_args ?? undefined
+    const modelArgs = args && args.length > 0 ? { modelArgs: [...args] } : {}
     if (vramGb === undefined) {
       // Seed-era records sometimes leave v_ram at zero: fall back to the docs' figure when there is one.
-      if (offline) models.push({ ...offline, id })
+      if (offline) models.push({ ...offline, id, ...modelArgs })
       else skipped.push(`${id}: no GPU memory figure (v_ram)`)
       continue
     }
@@ -152,7 +154,12 @@ export function mapGovernanceModels(body: unknown): { models: ModelRequirement[]
       skipped.push(`${id}: implausible GPU memory figure (v_ram ${String(record.data.v_ram)})`)
       continue
     }
-    models.push({ id, vramGb, ...(offline?.weightsGb !== undefined ? { weightsGb: offline.weightsGb } : {}) })
+    models.push({
+      id,
+      vramGb,
+      ...(offline?.weightsGb !== undefined ? { weightsGb: offline.weightsGb } : {}),
+      ...modelArgs,
+    })
   }
   if (models.length === 0)
     throw failure(

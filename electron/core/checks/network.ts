@@ -3,13 +3,16 @@
  * ports while nothing listens yet) and from this computer to each host (outside in).
  */
 import { randomBytes } from 'node:crypto'
-import { Socket } from 'node:net'
+import { lookup } from 'node:dns/promises'
+import { isIP, Socket } from 'node:net'
+import { networkInterfaces } from 'node:os'
 import { z } from 'zod'
 import type { CheckId, CheckResult, PathResult, PathState } from '../../shared/checks'
 import type { HostTarget, RemoteExecutor } from '../ssh/types'
+import { isInside, vantageOf, type LocalInterface, type Vantage } from './addresses'
 import { privatePortsForRole, publicPortsForRole } from './catalogue'
 import { listenArgs, parseListenOutput, probeScript, type ListenRequest } from './probe'
-import { toResult, type ServerRef, type Verdict } from './rules'
+import { shellLine, toResult, type ServerRef, type Verdict } from './rules'
 
 /** Raw outcome of one TCP connect attempt. */
 export type ConnectOutcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'error' | 'notool'
@@ -28,13 +31,17 @@ export function classifyInternalPath(outcome: ConnectOutcome, listener: Listener
   return 'unknown'
 }
 
-/** What one outside-in connect means: open is exposed for private ports, reachable for public ones. */
+/**
+ * What one outside-in connect means: reachable for public ports; for private ones `exposed` when a
+ * real service answered, `would-be-exposed` when only our temporary listener did (nothing blocks it).
+ */
 export function classifyOutsidePath(
   outcome: ConnectOutcome,
   isPublic: boolean,
   listener: ListenerKind,
 ): PathState {
-  if (outcome === 'open') return isPublic ? 'reachable' : 'exposed'
+  if (outcome === 'open')
+    return isPublic ? 'reachable' : listener === 'temporary' ? 'would-be-exposed' : 'exposed'
   if (outcome === 'error' || outcome === 'notool') return 'unknown'
   if (isPublic) return outcome === 'refused' && listener === 'none' ? 'not-listening' : 'blocked'
   return 'closed'
@@ -87,6 +94,45 @@ export interface NetworkPhaseOptions {
   readonly onResult: (result: CheckResult) => void
   /** Counts remote commands per host (for the benchmark). */
   readonly onExec?: (hostId: string) => void
+  /** Where this computer is (the user's choice); `auto` compares addresses. */
+  readonly desktopLocation?: 'auto' | 'inside' | 'outside'
+  /** This computer's interfaces (default `os.networkInterfaces()`; tests pass their own). */
+  readonly localInterfaces?: readonly LocalInterface[]
+}
+
+/** This computer's interface addresses with their subnets. */
+export function localInterfaces(): LocalInterface[] {
+  const out: LocalInterface[] = []
+  for (const list of Object.values(networkInterfaces())) {
+    for (const i of list ?? []) out.push({ address: i.address, cidr: i.cidr, internal: i.internal })
+  }
+  return out
+}
+
+/** Where this computer is relative to one server, and whether that was decided by the user. */
+export interface DesktopPosition {
+  readonly vantage: Vantage
+  readonly inside: boolean
+  /** The addresses could not tell (a name that does not resolve): the UI asks the user. */
+  readonly unsure: boolean
+  readonly chosen: boolean
+}
+
+/** Compares a server's address (resolved when it is a name) with this computer's interfaces. */
+export async function desktopPosition(
+  address: string,
+  choice: 'auto' | 'inside' | 'outside',
+  locals: readonly LocalInterface[],
+): Promise<DesktopPosition> {
+  let ip: string | undefined = address.replace(/^\[|\]$/g, '')
+  if (isIP(ip) === 0)
+    ip = await lookup(ip).then(
+      (r) => r.address,
+      () => undefined,
+    )
+  const vantage = vantageOf(ip, locals)
+  if (choice !== 'auto') return { vantage, inside: choice === 'inside', unsure: false, chosen: true }
+  return { vantage, inside: isInside(vantage), unsure: vantage === 'unknown', chosen: false }
 }
 
 /** How a host came out of its probe, as far as the network checks care. */
@@ -249,7 +295,19 @@ export function createNetworkPhase(options: NetworkPhaseOptions): NetworkPhase {
                 values,
                 fix: {
                   variant: 'allow',
-                  command: `sudo ufw allow from ${host.server.address} to any port ${t.port} proto tcp`,
+                  command: shellLine([
+                    'sudo',
+                    'ufw',
+                    'allow',
+                    'from',
+                    host.server.address,
+                    'to',
+                    'any',
+                    'port',
+                    String(t.port),
+                    'proto',
+                    'tcp',
+                  ]),
                 },
               }
             : state === 'not-listening'
@@ -282,7 +340,9 @@ export function createNetworkPhase(options: NetworkPhaseOptions): NetworkPhase {
   }
 
   // From this computer to each host, as soon as that host is settled.
+  const locals = options.localInterfaces ?? (wantOutside ? localInterfaces() : [])
   const outsideOf = async (h: NetworkHost): Promise<void> => {
+    const position = desktopPosition(h.server.address, options.desktopLocation ?? 'auto', locals)
     if (!(await ready(h)).reachable) return
     const pub = publicPortsForRole(h.server.role)
     const priv = privatePortsForRole(h.server.role)
@@ -308,39 +368,75 @@ export function createNetworkPhase(options: NetworkPhaseOptions): NetworkPhase {
     for (const { isPublic: _isPublic, ...p } of tested) paths.push(p)
     const pubPaths = tested.filter((t) => t.isPublic).map(({ isPublic: _i, ...p }) => p)
     const privPaths = tested.filter((t) => !t.isPublic).map(({ isPublic: _i, ...p }) => p)
+    const where = await position
+    const facts = { vantage: where.vantage, inside: where.inside, unsure: where.unsure, chosen: where.chosen }
     if (checkIds.has('outside.public') && pubPaths.length > 0) {
       const bad = pubPaths.filter((p) => p.state !== 'reachable').map((p) => p.port)
       const verdict: Verdict =
         bad.length === 0
-          ? { status: 'pass', msg: 'reachable', values: { ports: pub.join(', ') } }
+          ? {
+              status: 'pass',
+              msg: where.inside ? 'reachableInside' : 'reachable',
+              values: { ports: pub.join(', ') },
+            }
           : {
               status: 'warn',
               msg: 'blocked',
               values: { ports: bad.join(', ') },
-              fix: { variant: 'open', command: bad.map((p) => `sudo ufw allow ${p}/tcp`).join('\n') },
-            }
-      report({ ...toResult('outside.public', h.server, verdict), paths: pubPaths })
-    }
-    if (checkIds.has('outside.private') && privPaths.length > 0) {
-      const open = privPaths.filter((p) => p.state === 'exposed').map((p) => p.port)
-      const verdict: Verdict =
-        open.length === 0
-          ? { status: 'pass', msg: 'closed', values: { ports: priv.join(', ') } }
-          : {
-              status: 'warn',
-              msg: 'exposed',
-              values: { ports: open.join(', ') },
               fix: {
-                variant: 'close',
-                command: open
-                  .map(
-                    (p) =>
-                      `sudo ufw deny ${p}/tcp\nsudo iptables -I DOCKER-USER -p tcp --dport ${p} ! -s <your-hosts> -j DROP`,
-                  )
-                  .join('\n'),
+                variant: 'open',
+                command: bad.map((p) => shellLine(['sudo', 'ufw', 'allow', `${p}/tcp`])).join('\n'),
               },
             }
-      report({ ...toResult('outside.private', h.server, verdict), paths: privPaths })
+      report({ ...toResult('outside.public', h.server, { ...verdict, facts }), paths: pubPaths })
+    }
+    if (checkIds.has('outside.private') && privPaths.length > 0) {
+      const answered = privPaths.filter((p) => p.state === 'exposed').map((p) => p.port)
+      const unblocked = privPaths.filter((p) => p.state === 'would-be-exposed').map((p) => p.port)
+      const open = [...answered, ...unblocked].sort((a, b) => a - b)
+      const values = { ports: open.join(', '), exposed: answered.join(', '), would: unblocked.join(', ') }
+      const close = {
+        variant: 'close',
+        command: open
+          .map(
+            (p) =>
+              `${shellLine(['sudo', 'ufw', 'deny', `${p}/tcp`])}\n${shellLine(['sudo', 'iptables', '-I', 'DOCKER-USER', '-p', 'tcp', '--dport', String(p)])} ! -s <your-hosts> -j DROP`,
+          )
+          .join('\n'),
+      }
+      let verdict: Verdict
+      if (open.length === 0)
+        verdict = {
+          status: 'pass',
+          msg: where.inside ? 'closedInside' : 'closed',
+          values: { ports: priv.join(', ') },
+        }
+      else if (where.inside)
+        // From inside, reaching a private port is expected and says nothing about the internet.
+        verdict = {
+          status: 'warn',
+          msg: answered.length > 0 ? 'insideExposed' : 'insideWouldBeExposed',
+          values,
+          fix: {
+            variant: 'fromOutside',
+            command: open
+              .map((p) => shellLine(['nc', '-vz', '-w', '3', h.server.address, String(p)]))
+              .join('\n'),
+          },
+        }
+      else
+        verdict = {
+          status: 'warn',
+          msg:
+            answered.length > 0 && unblocked.length > 0
+              ? 'exposedAndWould'
+              : answered.length > 0
+                ? 'exposed'
+                : 'wouldBeExposed',
+          values,
+          fix: close,
+        }
+      report({ ...toResult('outside.private', h.server, { ...verdict, facts }), paths: privPaths })
     }
   }
   if (wantOutside) for (const h of hosts) jobs.push(outsideOf(h))

@@ -308,15 +308,6 @@ export function parseUfwStatus(text: string): boolean | undefined {
   return m?.[1] ? m[1].toLowerCase() === 'active' : undefined
 }
 
-/** Rules in `iptables -S` beyond the default policies, and whether a DOCKER-USER chain restricts anything. */
-export function parseIptables(text: string): { rules: number; dockerUserRules: number } {
-  const lines = text.split('\n').filter((l) => l.startsWith('-A '))
-  return {
-    rules: lines.length,
-    dockerUserRules: lines.filter((l) => l.startsWith('-A DOCKER-USER ') && !/-j RETURN\s*$/.test(l)).length,
-  }
-}
-
 /** One GPU from `nvidia-smi --query-gpu=...`. */
 export interface GpuInfo {
   readonly index: number

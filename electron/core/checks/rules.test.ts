@@ -168,6 +168,7 @@ describe('host rules on the real H100 capture', () => {
           docker_version: sec('28 26'),
           docker_ps: sec('web\tfake/busybox:1\t0.0.0.0:8080->80/tcp'),
           ufw: sec('Status: active'),
+          iptables: sec(fixture('iptables/docker-only.iptables-S.txt')),
         }),
         { server: ml, models: [], gpuTestImage: 'i' },
         ['firewall.docker-bypass', 'ports.free'],

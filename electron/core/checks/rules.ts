@@ -16,7 +16,6 @@ import {
   parseDockerRuntimes,
   parseDockerVersions,
   parseGpuQuery,
-  parseIptables,
   parseMeminfoTotal,
   parseNproc,
   parseNvidiaVersions,
@@ -28,8 +27,12 @@ import {
   parseToolVersion,
   parseUfwStatus,
   parseUname,
+  type ContainerPorts,
   type GpuInfo,
 } from './parsers'
+import { isLoopbackAddress, isPrivateAddress } from './addresses'
+import { dockerUserCovers, inputOutcome, parseIptablesRules } from './iptables'
+import { buildCommand } from '../ssh/quote'
 import type { ProbeOutput, ProbeSection } from './probe'
 import { renderText } from './texts'
 
@@ -233,7 +236,7 @@ const rules: Partial<Record<CheckId, (p: ProbeOutput, c: HostRuleContext) => Ver
         status: 'fail',
         msg: 'tooLow',
         values: { ...values, minGb: 50 },
-        fix: { variant: 'space', command: `df -h ${df.mountPoint}` },
+        fix: { variant: 'space', command: shellLine(['df', '-h', df.mountPoint]) },
         facts,
       }
     if (df.availableBytes < 250 * GB)
@@ -241,7 +244,7 @@ const rules: Partial<Record<CheckId, (p: ProbeOutput, c: HostRuleContext) => Ver
         status: 'warn',
         msg: 'belowRecommended',
         values: { ...values, recGb: 250 },
-        fix: { variant: 'space', command: `df -h ${df.mountPoint}` },
+        fix: { variant: 'space', command: shellLine(['df', '-h', df.mountPoint]) },
         facts,
       }
     return { status: 'pass', msg: 'ok', values, facts }
@@ -315,7 +318,7 @@ const rules: Partial<Record<CheckId, (p: ProbeOutput, c: HostRuleContext) => Ver
       status: 'fail',
       msg: 'denied',
       values: { user: c.server.user },
-      fix: { variant: 'group', command: `sudo usermod -aG docker ${c.server.user}` },
+      fix: { variant: 'group', command: shellLine(['sudo', 'usermod', '-aG', 'docker', c.server.user]) },
     }
   },
   'docker.compose'(p): Verdict {
@@ -432,7 +435,7 @@ const rules: Partial<Record<CheckId, (p: ProbeOutput, c: HostRuleContext) => Ver
         values: { ports: busy.join(', ') },
         fix: {
           variant: 'free',
-          command: `sudo ss -ltnp 'sport = :${first}'; docker ps --filter publish=${first}`,
+          command: `${shellLine(['sudo', 'ss', '-ltnp', `sport = :${first}`])}; ${shellLine(['docker', 'ps', '--filter', `publish=${first}`])}`,
         },
         facts,
       }
@@ -525,7 +528,19 @@ const rules: Partial<Record<CheckId, (p: ProbeOutput, c: HostRuleContext) => Ver
           status: 'warn',
           msg: 'untested',
           values: { image: c.gpuTestImage },
-          fix: { variant: 'test', command: `docker run --rm --gpus all ${c.gpuTestImage} nvidia-smi -L` },
+          fix: {
+            variant: 'test',
+            command: shellLine([
+              'docker',
+              'run',
+              '--rm',
+              '--gpus',
+              'all',
+              c.gpuTestImage,
+              'nvidia-smi',
+              '-L',
+            ]),
+          },
           facts,
         }
       return { status: 'fail', msg: 'missing', fix: install, facts }
@@ -552,7 +567,7 @@ const rules: Partial<Record<CheckId, (p: ProbeOutput, c: HostRuleContext) => Ver
     const df = parseDf(section(p, 'df_hf')?.out ?? '')[0]
     const fixWrite = {
       variant: 'writable',
-      command: `sudo mkdir -p ${path} && sudo chown ${c.server.user} ${path}`,
+      command: `${shellLine(['sudo', 'mkdir', '-p', path])} && ${shellLine(['sudo', 'chown', c.server.user, path])}`,
     }
     if (!w) return { status: 'skip', msg: 'unknown' }
     if (w.rc !== 0) return { status: 'fail', msg: 'notWritable', values: { path }, fix: fixWrite }
@@ -574,97 +589,197 @@ const rules: Partial<Record<CheckId, (p: ProbeOutput, c: HostRuleContext) => Ver
       facts,
     }
   },
-  'firewall.state'(p): Verdict {
-    const ufw = parseUfwStatus(section(p, 'ufw')?.out ?? '')
+  'firewall.state'(p, c): Verdict {
+    const ufwSection = section(p, 'ufw')
+    const ufw = parseUfwStatus(ufwSection?.out ?? '')
     const firewalld = section(p, 'firewalld')
+    const firewalldRunning = firewalld?.rc === 0 && /running/.test(firewalld.out)
     const ipt = section(p, 'iptables')
-    const nft = section(p, 'nft')
-    const iptRules = ipt?.rc === 0 ? parseIptables(ipt.out).rules : undefined
-    const nftRules =
-      nft?.rc === 0
-        ? nft.out
-            .split('\n')
-            .filter((l) => /^\s+(ip|tcp|udp|iif|oif|ct|meta|counter|jump|drop|accept|reject)/.test(l)).length
-        : undefined
+    const ruleset = ipt?.rc === 0 ? parseIptablesRules(ipt.out) : undefined
+    // "Active" = a new connection from the internet to a port nobody opened is dropped.
+    const iptDefaultDeny = ruleset !== undefined && inputOutcome(ruleset, 'tcp', 1) === 'drop'
+    const name = ufw === true ? 'ufw' : firewalldRunning ? 'firewalld' : iptDefaultDeny ? 'iptables' : ''
+    const ports = privatePortsForRole(c.server.role)
+    // Private ports that a rule lets in from any address (ufw's own rules live in iptables too).
+    const fromAnywhere = new Set<number>()
+    if (ruleset && name !== '')
+      for (const port of ports) if (inputOutcome(ruleset, 'tcp', port) === 'accept') fromAnywhere.add(port)
+    for (const port of parseUfwAllowedAnywhere(ufwSection?.rc === 0 ? ufwSection.out : ''))
+      if (ports.includes(port)) fromAnywhere.add(port)
+    if (firewalldRunning) {
+      for (const port of parseFirewalldPorts(section(p, 'firewalld_ports')?.out ?? ''))
+        if (ports.includes(port)) fromAnywhere.add(port)
+    }
+    const open = [...fromAnywhere].sort((a, b) => a - b)
     const facts = {
       ufw: ufw ?? null,
-      firewalld: firewalld?.rc === 0,
-      iptablesRules: iptRules ?? null,
-      nftRules: nftRules ?? null,
+      firewalld: firewalldRunning,
+      iptablesReadable: ruleset !== undefined,
+      defaultDeny: iptDefaultDeny,
+      privateAllowedFromAnywhere: open.join(' '),
     }
-    if (ufw === true) return { status: 'pass', msg: 'active', values: { name: 'ufw' }, facts }
-    if (firewalld?.rc === 0 && /running/.test(firewalld.out))
-      return { status: 'pass', msg: 'active', values: { name: 'firewalld' }, facts }
-    const unreadable = ufw === undefined && !missing(section(p, 'ufw')) && iptRules === undefined
-    if (unreadable)
+    const unreadable = ufw === undefined && !missing(ufwSection) && ruleset === undefined
+    if (name === '' && (unreadable || (missing(ufwSection) && ruleset === undefined && !missing(ipt))))
       return {
         status: 'warn',
         msg: 'unreadable',
-        fix: { variant: 'sudo', command: 'sudo ufw status verbose' },
+        fix: {
+          variant: 'sudo',
+          command: missing(ufwSection) ? 'sudo iptables -S INPUT' : 'sudo ufw status verbose',
+        },
         facts,
       }
-    // Docker's own chains count as rules; a firewall means rules beyond those.
-    const own = (iptRules ?? 0) - dockerChainRules(ipt?.out ?? '')
-    if (own > 0) return { status: 'pass', msg: 'rules', values: { rules: own }, facts }
-    return {
-      status: 'warn',
-      msg: 'none',
-      fix: { variant: 'enable', command: 'sudo ufw allow 22/tcp && sudo ufw --force enable' },
-      facts,
+    if (name === '') {
+      const nft = section(p, 'nft')
+      if (nft?.rc === 0 && /hook input[^\n]*policy drop|\bdrop\b/.test(nft.out))
+        return {
+          status: 'warn',
+          msg: 'nftUnjudged',
+          fix: { variant: 'verify', command: 'sudo nft list ruleset' },
+          facts,
+        }
+      return {
+        status: 'warn',
+        msg: 'none',
+        fix: { variant: 'enable', command: 'sudo ufw allow 22/tcp && sudo ufw --force enable' },
+        facts,
+      }
     }
+    if (open.length > 0) {
+      const command =
+        name === 'ufw'
+          ? open.map((port) => shellLine(['sudo', 'ufw', 'delete', 'allow', `${port}/tcp`])).join('\n')
+          : name === 'firewalld'
+            ? [
+                ...open.map((port) =>
+                  shellLine(['sudo', 'firewall-cmd', '--permanent', `--remove-port=${port}/tcp`]),
+                ),
+                'sudo firewall-cmd --reload',
+              ].join('\n')
+            : open
+                .map(
+                  (port) =>
+                    `${shellLine(['sudo', 'iptables', '-I', 'INPUT', '-p', 'tcp', '--dport', String(port)])} ! -s <your-hosts> -j DROP`,
+                )
+                .join('\n')
+      return {
+        status: 'warn',
+        msg: 'allowsPrivate',
+        values: { name, ports: open.join(', ') },
+        fix: { variant: 'closePrivate', command },
+        facts,
+      }
+    }
+    return { status: 'pass', msg: 'active', values: { name, ports: ports.join(', ') }, facts }
   },
-  'firewall.docker-bypass'(p, c): Verdict {
+  'firewall.docker-bypass'(p): Verdict {
     const ps = section(p, 'docker_ps')
     if (!ps || ps.rc !== 0) return { status: 'skip', msg: 'needsDocker' }
-    const privatePorts = new Set([...privatePortsForRole(c.server.role), 9100, 9200, 26657, 5050, 8080])
-    const exposed: { port: number; containerPort: number; name: string }[] = []
-    for (const ct of parseDockerPs(ps.out)) {
-      for (const b of ct.published) {
-        const everywhere = b.hostIp === '0.0.0.0' || b.hostIp === '::' || b.hostIp === ''
-        if (everywhere && privatePorts.has(b.hostPort) && !exposed.some((e) => e.port === b.hostPort))
-          exposed.push({ port: b.hostPort, containerPort: b.containerPort, name: ct.name })
-      }
-    }
+    const exposed = exposedPrivateBindings(parseDockerPs(ps.out))
     const ipt = section(p, 'iptables')
-    const dockerUser = ipt?.rc === 0 ? parseIptables(ipt.out).dockerUserRules : 0
+    const ruleset = ipt?.rc === 0 ? parseIptablesRules(ipt.out) : undefined
     const ufwActive = parseUfwStatus(section(p, 'ufw')?.out ?? '') === true
-    const facts = { exposed: exposed.map((e) => e.port).join(' '), dockerUserRules: dockerUser, ufwActive }
-    if (exposed.length === 0) return { status: 'pass', msg: 'ok', facts }
-    if (dockerUser > 0)
-      return {
-        status: 'pass',
-        msg: 'restricted',
-        values: { ports: exposed.map((e) => e.port).join(', ') },
-        facts,
-      }
-    const command = exposed
+    const judged = exposed.map((e) => ({
+      ...e,
+      covered: ruleset !== undefined && dockerUserCovers(ruleset, e),
+    }))
+    const label = (e: (typeof judged)[number]): string => `${e.hostPort}/${e.proto} (${e.name})`
+    const covered = judged.filter((e) => e.covered)
+    const uncovered = judged.filter((e) => !e.covered)
+    const facts = {
+      exposed: judged.map((e) => `${e.hostPort}/${e.proto}`).join(' '),
+      covered: covered.map((e) => `${e.hostPort}/${e.proto}`).join(' '),
+      iptablesReadable: ruleset !== undefined,
+      dockerUserRules: ruleset?.chains.get('DOCKER-USER')?.length ?? 0,
+      ufwActive,
+    }
+    if (judged.length === 0) return { status: 'pass', msg: 'ok', facts }
+    const command = uncovered
       .map(
         (e) =>
-          `sudo iptables -I DOCKER-USER -p tcp --dport ${e.containerPort} ! -s <allowed-address> -j DROP`,
+          `${shellLine(['sudo', 'iptables', '-I', 'DOCKER-USER', '-p', e.proto, '--dport', String(e.containerPort)])} ! -s <allowed-address> -j DROP`,
       )
       .join('\n')
+    if (ruleset === undefined)
+      return {
+        status: 'warn',
+        msg: 'unreadable',
+        values: { ports: judged.map(label).join(', ') },
+        fix: { variant: 'restrict', command },
+        facts,
+      }
+    if (uncovered.length === 0)
+      return { status: 'pass', msg: 'restricted', values: { ports: covered.map(label).join(', ') }, facts }
     return {
       status: 'warn',
-      msg: ufwActive ? 'bypassUfw' : 'exposed',
-      values: { ports: exposed.map((e) => `${e.port} (${e.name})`).join(', ') },
+      msg: covered.length > 0 ? 'partly' : ufwActive ? 'bypassUfw' : 'exposed',
+      values: { ports: uncovered.map(label).join(', '), covered: covered.map(label).join(', ') },
       fix: { variant: 'restrict', command },
       facts,
     }
   },
 }
 
-function dockerChainRules(iptablesS: string): number {
-  return iptablesS
-    .split('\n')
-    .filter((l) => /^-A (DOCKER|DOCKER-ISOLATION-STAGE-\d|DOCKER-USER|FORWARD) /.test(l) && /DOCKER/.test(l))
-    .length
+/** Private ports a container may publish: the node's and ML node's, and the bridge's 30303 (tcp and udp). */
+export const DOCKER_PRIVATE_PORTS: readonly number[] = [9100, 9200, 26657, 5050, 8080, 30303]
+
+/**
+ * Published bindings of private ports that the internet may reach: on every address, or on a
+ * public one. Loopback and private-network bindings are not. One entry per host port and protocol.
+ */
+export function exposedPrivateBindings(
+  containers: readonly ContainerPorts[],
+): { hostPort: number; containerPort: number; proto: 'tcp' | 'udp'; name: string }[] {
+  const out: { hostPort: number; containerPort: number; proto: 'tcp' | 'udp'; name: string }[] = []
+  for (const ct of containers) {
+    for (const b of ct.published) {
+      if (!DOCKER_PRIVATE_PORTS.includes(b.hostPort)) continue
+      if (b.proto !== 'tcp' && b.proto !== 'udp') continue
+      const everywhere = b.hostIp === '0.0.0.0' || b.hostIp === '::' || b.hostIp === ''
+      if (!everywhere && (isLoopbackAddress(b.hostIp) || isPrivateAddress(b.hostIp))) continue
+      if (out.some((e) => e.hostPort === b.hostPort && e.proto === b.proto)) continue
+      out.push({ hostPort: b.hostPort, containerPort: b.containerPort, proto: b.proto, name: ct.name })
+    }
+  }
+  return out
+}
+
+/** A command line for the user to copy: every value shell-quoted (see `core/ssh/quote.ts`). */
+export function shellLine(argv: readonly string[]): string {
+  return buildCommand(argv)
+}
+
+/** Ports `ufw status` allows from `Anywhere` (`9200/tcp  ALLOW  Anywhere`, ranges expanded). */
+export function parseUfwAllowedAnywhere(text: string): number[] {
+  const out: number[] = []
+  for (const line of text.split('\n')) {
+    const m = /^(\d+)(?::(\d+))?(?:\/(tcp|udp))?\s+ALLOW(?:\s+IN)?\s+Anywhere\s*$/.exec(line.trim())
+    if (!m || m[3] === 'udp') continue
+    const first = Number(m[1])
+    const last = m[2] ? Number(m[2]) : first
+    for (let port = first; port <= last && port - first < 65536; port++) out.push(port)
+  }
+  return out
+}
+
+/** TCP ports of `firewall-cmd --list-ports` (`9100/tcp 8000-8100/tcp`, ranges expanded). */
+export function parseFirewalldPorts(text: string): number[] {
+  const out: number[] = []
+  for (const item of text.trim().split(/\s+/)) {
+    const m = /^(\d+)(?:-(\d+))?\/tcp$/.exec(item)
+    if (!m) continue
+    const first = Number(m[1])
+    const last = m[2] ? Number(m[2]) : first
+    for (let port = first; port <= last && port - first < 65536; port++) out.push(port)
+  }
+  return out
 }
 
 /** Containers of a Gonka deployment (so their ports count as "ours", not as a conflict). */
 export function isOurContainer(name: string, image: string): boolean {
   return (
     /(^|\/)(product-science|gonka-ai)\//.test(image) ||
-    /^(api|node|tmkms|proxy|proxy-ssl|bridge|explorer|inference|mlnode(-\d+)?|join-[\w-]+|deploy-[\w-]+)$/.test(
+    /^(api|node|tmkms|proxy|proxy-ssl|bridge|versiond|explorer|inference|mlnode(-\d+)?|join-[\w-]+|deploy-[\w-]+)$/.test(
       name,
     )
   )

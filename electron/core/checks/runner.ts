@@ -96,6 +96,7 @@ export async function runChecksOnProfile(options: CheckRunOptions): Promise<RunC
           hosts: servers.map((s) => ({ server: refOf(s), target: targetOf(s) }) satisfies NetworkHost),
           checkIds: netIds,
           skipOutside: options.settings?.skipOutside ?? false,
+          ...(options.settings?.desktopLocation ? { desktopLocation: options.settings.desktopLocation } : {}),
           ...(signal ? { signal } : {}),
           onResult: report,
           ...(options.onExec ? { onExec: options.onExec } : {}),

@@ -1,12 +1,15 @@
 // `npm run cli -- connect` against the lab's hosts: the exit codes scripts rely on (0 connected and
 // trusted, 3 unknown host key, 4 changed host key, 5 login refused, 6 unreachable) and what it prints.
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { blockPort, labHost, rotateHostKey, type Lab, type LabHost } from '../../../e2e/lab'
 import { describeLab } from '../../../e2e/lab/require-lab'
+import type { Server } from '../../shared/profile'
+import { createLogger } from '../log'
+import { createService, type AppService } from '../service'
 
 const REPO = resolve(__dirname, '..', '..', '..')
 /** Each CLI run starts npm and tsx (2–5 s on a loaded 2-core machine); some tests make three runs. */
@@ -19,10 +22,18 @@ interface CliRun {
   readonly stderr: string
 }
 
-/** Runs `npm run cli -- connect ARGS` as a user would, with a private HOME and no ssh-agent. */
-function connectCli(args: readonly string[], stdin?: string): Promise<CliRun> {
+/**
+ * Runs `npm run cli -- connect ARGS` as a user would, with a private HOME (so the app's data folder is
+ * HOME/.config/gonka-host-wizard unless `extraEnv` sets GHW_USER_DATA_DIR) and no ssh-agent.
+ */
+function connectCli(
+  args: readonly string[],
+  stdin?: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home }
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, ...extraEnv }
+    if (extraEnv.GHW_USER_DATA_DIR === undefined) delete env.GHW_USER_DATA_DIR
     delete env.SSH_AUTH_SOCK
     const child = spawn('npm', ['run', '--silent', 'cli', '--', 'connect', ...args], {
       cwd: REPO,
@@ -198,6 +209,134 @@ describeLab('npm run cli -- connect against the lab hosts', (lab: () => Lab) => 
         expect(refused.stderr).toMatch(/What to do: .*sshd/)
       } finally {
         await undo()
+      }
+    },
+    CLI_TEST_TIMEOUT_MS,
+  )
+
+  it(
+    'shares pins with the app: a key the app pinned is trusted by connect, and one connect --accept-new pinned is trusted by the app',
+    async () => {
+      const net = labHost(lab(), 'net')
+      const ml1 = labHost(lab(), 'ml1')
+      const dataDir = join(home, 'shared-data')
+      const shared = { GHW_USER_DATA_DIR: dataDir }
+      /** The desktop app's service over `dataDir` (a new one reads the pins from disk, like a restarted app). */
+      const app = (): AppService =>
+        createService(
+          {
+            dataDir,
+            appName: 'Gonka Host Wizard',
+            appVersion: '0.0.0',
+            platform: 'linux',
+            runtime: 'electron',
+            homeDir: home,
+          },
+          { logger: createLogger('error', () => undefined) },
+        )
+      const server = (h: LabHost): Server => ({
+        id: h.name,
+        name: h.name,
+        address: h.address,
+        port: h.port,
+        user: h.user,
+        auth: 'key',
+        keyPath: h.privateKeyPath,
+        role: 'combined',
+      })
+      const first = app()
+      try {
+        const tested = await first.invoke(
+          'testConnection',
+          { servers: [server(net)] },
+          { runId: 'pin-share-1' },
+        )
+        expect(tested.ok && tested.value.reports[0]).toMatchObject({
+          connected: false,
+          fingerprint: net.hostKeyFingerprint,
+          error: { code: 'HOST_KEY_UNKNOWN' },
+        })
+        // The user compared the fingerprint and trusts it in the app.
+        const pinned = await first.invoke('trustHostKey', {
+          host: net.address,
+          port: net.port,
+          fingerprint: net.hostKeyFingerprint,
+        })
+        expect(pinned.ok).toBe(true)
+      } finally {
+        await first.dispose()
+      }
+      // No known_hosts anywhere: only the app's pin makes the key trusted for the CLI.
+      const byApp = await connectCli(
+        [`${net.user}@${net.address}`, '--key', net.privateKeyPath, '--json'],
+        '',
+        shared,
+      )
+      expect(byApp.code).toBe(0)
+      expect(jsonOf(byApp)).toMatchObject({
+        fingerprint: net.hostKeyFingerprint,
+        trusted: true,
+        accepted: false,
+      })
+      // Another data folder does not know it: the trust came from the shared store.
+      const elsewhere = await connectCli([`${net.user}@${net.address}`, '--key', net.privateKeyPath], '', {
+        GHW_USER_DATA_DIR: join(home, 'other-data'),
+      })
+      expect(elsewhere.code).toBe(3)
+
+      // The reverse: connect --accept-new pins ml1 in the app's store...
+      const accepted = await connectCli(
+        [`${ml1.user}@${ml1.address}`, '--key', ml1.privateKeyPath, '--accept-new', '--json'],
+        '',
+        shared,
+      )
+      expect(accepted.code).toBe(0)
+      expect(jsonOf(accepted)).toMatchObject({ fingerprint: ml1.hostKeyFingerprint, accepted: true, dataDir })
+      // ...and the app trusts it on its next test, without asking.
+      const second = app()
+      try {
+        const after = await second.invoke(
+          'testConnection',
+          { servers: [server(ml1)] },
+          { runId: 'pin-share-2' },
+        )
+        expect(after.ok && after.value.reports[0]).toMatchObject({
+          connected: true,
+          trusted: true,
+          fingerprint: ml1.hostKeyFingerprint,
+        })
+      } finally {
+        await second.dispose()
+      }
+    },
+    CLI_TEST_TIMEOUT_MS,
+  )
+
+  it(
+    'never waits for a terminal: an encrypted key without --password-stdin is exit 5 at once; a wrong passphrase is not asked for again',
+    async () => {
+      const net = labHost(lab(), 'net')
+      const file = knownHosts('kh-passphrase', [net])
+      const key = join(home, 'id_encrypted')
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'lab-passphrase', '-C', 'ghw-cli', '-f', key])
+      const authorized = join(net.home, '.ssh', 'authorized_keys')
+      const original = readFileSync(authorized, 'utf8')
+      appendFileSync(authorized, readFileSync(`${key}.pub`, 'utf8'))
+      try {
+        const args = [`${net.user}@${net.address}`, '--key', key, '--known-hosts', file, '--json']
+        const none = await connectCli(args)
+        expect(none.code).toBe(5)
+        expect(jsonOf(none)).toMatchObject({ trusted: false, error: { code: 'PASSPHRASE_REQUIRED' } })
+        const wrong = await connectCli([...args, '--password-stdin'], 'not-it\n')
+        expect(wrong.code).toBe(5)
+        expect(jsonOf(wrong)).toMatchObject({
+          error: { code: expect.stringMatching(/PASSPHRASE/) as unknown },
+        })
+        const right = await connectCli([...args, '--password-stdin'], 'lab-passphrase\n')
+        expect(right.code).toBe(0)
+        expect(right.stdout + right.stderr).not.toContain('lab-passphrase')
+      } finally {
+        writeFileSync(authorized, original)
       }
     },
     CLI_TEST_TIMEOUT_MS,

@@ -1,4 +1,4 @@
-import type { HostFacts, SudoAccess } from '../../shared/ops/ssh'
+import type { HostFacts, Privilege, SudoAccess } from '../../shared/ops/ssh'
 import { AppFailure } from '../errors'
 import type { HostTarget, RemoteExecutor } from './types'
 
@@ -21,7 +21,16 @@ if command -v sudo >/dev/null 2>&1; then
 else
   printf 'sudo_installed=0\\n'
 fi
-if command -v docker >/dev/null 2>&1; then printf 'docker_cli=1\\n'; else printf 'docker_cli=0\\n'; fi
+if command -v docker >/dev/null 2>&1; then
+  printf 'docker_cli=1\\n'
+  # Proof, not group membership: the daemon answered this user (or passwordless sudo).
+  if docker info >/dev/null 2>&1; then printf 'docker_info=1\\n'; else printf 'docker_info=0\\n'; fi
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n docker info >/dev/null 2>&1; then
+    printf 'sudo_docker=1\\n'
+  fi
+else
+  printf 'docker_cli=0\\n'
+fi
 s=/var/run/docker.sock
 if [ -S "$s" ]; then
   printf 'docker_socket=1\\n'
@@ -58,8 +67,19 @@ export function factsFrom(raw: Record<string, string>, passwordSudoWorks?: boole
   else sudo = groups.some((g) => SUDO_GROUPS.has(g)) ? 'password-unverified' : 'none'
   const socket = raw.docker_socket === '1'
   const socketAccess = socket && raw.docker_socket_rw === '1'
-  const admin =
-    sudo === 'root' || sudo === 'passwordless' || sudo === 'password' || sudo === 'password-unverified'
+  // Only what was proved counts: a sudo group without a checked password is "unverified", not admin.
+  const admin = sudo === 'root' || sudo === 'passwordless' || sudo === 'password'
+  const docker =
+    raw.docker_info === '1' ||
+    raw.sudo_docker === '1' ||
+    isRoot ||
+    socketAccess ||
+    (admin && raw.docker_cli === '1')
+  const unverified: Privilege[] = []
+  if (sudo === 'password-unverified') {
+    unverified.push('admin')
+    if (!docker) unverified.push('docker')
+  }
   return {
     os: { id: raw.os_id ?? '', versionId: raw.os_version ?? '', prettyName: raw.os_name ?? '' },
     user: raw.user ?? '',
@@ -72,7 +92,8 @@ export function factsFrom(raw: Record<string, string>, passwordSudoWorks?: boole
     can: {
       admin,
       adminWithoutPrompt: sudo === 'root' || sudo === 'passwordless',
-      docker: isRoot || socketAccess || admin,
+      docker,
+      unverified,
     },
   }
 }

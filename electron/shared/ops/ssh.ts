@@ -41,8 +41,14 @@ export interface HostFacts {
     readonly admin: boolean
     /** root or passwordless sudo: admin work without asking for a password. */
     readonly adminWithoutPrompt: boolean
-    /** Can talk to dockerd (socket access, root, or via sudo). */
+    /** Can talk to dockerd (`docker info` answered, socket access, root, or verified sudo). */
     readonly docker: boolean
+    /**
+     * Privileges that may be there but could not be proved: the user is in a sudo group but no
+     * password was available to check it (key or agent login). They are false above; the UI says
+     * "unverified" instead of "missing".
+     */
+    readonly unverified: readonly Privilege[]
   }
 }
 

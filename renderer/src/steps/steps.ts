@@ -2,7 +2,7 @@
 export const STEPS = [
   { id: 'topology', available: true },
   { id: 'prerequisites', available: true },
-  { id: 'keys', available: false },
+  { id: 'keys', available: true },
   { id: 'configuration', available: false },
   { id: 'network', available: true },
   { id: 'launch', available: false },

@@ -66,7 +66,12 @@ export interface ProfileChecks {
   readonly finishedAt: Readonly<Partial<Record<CheckStep, string>>>
   /** Model ids the user chose for this profile. */
   readonly modelIds: readonly string[]
+  /** Where this computer is relative to the servers (the user's choice; `auto` compares addresses). */
+  readonly desktopLocation: DesktopLocation
 }
+
+/** Where this computer is: decided from the addresses, or told by the user. */
+export type DesktopLocation = 'auto' | 'inside' | 'outside'
 
 const EMPTY: ProfileChecks = {
   results: {},
@@ -76,6 +81,7 @@ const EMPTY: ProfileChecks = {
   lastError: {},
   finishedAt: {},
   modelIds: [],
+  desktopLocation: 'auto',
 }
 
 /** The checks state of a profile, or an empty one. */
@@ -108,6 +114,7 @@ export interface ChecksSlice {
   /** Reads the model list from the profile's seed (the offline list when there is none or it fails). */
   networkModelsRequested: () => Promise<void>
   checkModelsChosen: (modelIds: readonly string[]) => void
+  checkDesktopLocationChosen: (location: DesktopLocation) => void
   checksRequested: (request: CheckRequest) => Promise<void>
   checkRunCancelled: (step: CheckStep) => Promise<void>
   checkWarningAcknowledged: (key: string, acknowledged: boolean) => void
@@ -190,6 +197,11 @@ export const createChecksSlice: StateCreator<RootState, [], [], ChecksSlice> = (
       if (profile) update(profile.id, (c) => ({ ...c, modelIds: [...modelIds] }))
     },
 
+    checkDesktopLocationChosen(location) {
+      const profile = get().profile
+      if (profile) update(profile.id, (c) => ({ ...c, desktopLocation: location }))
+    },
+
     async checksRequested({ step, only }) {
       const { profile, checkCatalogue } = get()
       if (!profile || !checkCatalogue || profile.servers.length === 0) return
@@ -223,7 +235,7 @@ export const createChecksSlice: StateCreator<RootState, [], [], ChecksSlice> = (
           lastError: { ...c.lastError, [step]: undefined },
         }
       })
-      const modelIds = checksOf(get().checksByProfile, profileId).modelIds
+      const { modelIds, desktopLocation } = checksOf(get().checksByProfile, profileId)
       const seed = seedOf(profile)
       const list = get().networkModels
       const listed = list !== undefined && (list.seedApiUrl ?? '') === seed
@@ -239,6 +251,7 @@ export const createChecksSlice: StateCreator<RootState, [], [], ChecksSlice> = (
           ...(modelIds.length > 0 ? { modelIds: [...modelIds] } : {}),
           ...(modelIds.length > 0 && shown ? { models: shown } : {}),
           ...(askSeed ? { seedApiUrl: seed } : {}),
+          ...(step === 'network' && desktopLocation !== 'auto' ? { settings: { desktopLocation } } : {}),
         },
         { runId },
       )

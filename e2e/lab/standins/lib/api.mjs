@@ -82,7 +82,7 @@ function bindNode(raw) {
       models[id] = { args: args || [] }
     }
   }
-  let hardware = []
+  let hardware = null
   if (raw.hardware !== undefined && raw.hardware !== null) {
     if (!Array.isArray(raw.hardware))
       return {
@@ -131,7 +131,8 @@ export async function runApi(args) {
   const env = process.env
   const seedUrl = (env.DAPI_CHAIN_NODE__SEED_API_URL || env.SEED_API_URL || '').replace(/\/+$/, '')
   const chainUrl = (env.DAPI_CHAIN_NODE__URL || 'http://node:26657').replace(/\/+$/, '')
-  const callbackUrl = env.DAPI_API__POC_CALLBACK_URL.replace(/\/+$/, '')
+  // Used exactly as written, as upstream does: a trailing slash or a path breaks PoC.
+  const callbackUrl = env.DAPI_API__POC_CALLBACK_URL
   const dapiDir = env.STANDIN_DAPI_DIR || '/root/.dapi'
   const keyringHome = env.STANDIN_KEYRING_DIR || '/root/.inference'
   const nodeConfigPath = env.NODE_CONFIG_PATH || '/root/node_config.json'
@@ -233,8 +234,8 @@ export async function runApi(args) {
 
   /** Register a new node: { node } or { status, message }. */
   async function register(n) {
+    // An id registered before is checked against itself too: upstream reports the duplicate host:port.
     const errors = [...basicErrors(n), ...duplicateErrors(n, '')]
-    if (nodes.has(n.id)) errors.push(`node with id '${n.id}' already exists`)
     if (errors.length)
       return { status: 400, message: `failed to create node: validation failed: ${errors.join('; ')}` }
     const g = await governanceModels()
@@ -275,7 +276,7 @@ export async function runApi(args) {
     const node = {
       ...n,
       node_num: rec.node.node_num,
-      hardware: n.hardware.length ? n.hardware : rec.node.hardware,
+      hardware: n.hardware ?? rec.node.hardware,
     }
     rec.node = node
     save()
@@ -344,6 +345,7 @@ export async function runApi(args) {
           h.status = map[s.json.state] || 'UNKNOWN'
           h.version = s.json.version || ''
           h.poc_status = s.json.poc_status || 'IDLE'
+          h.poc_validation_inference = Boolean(s.json.poc_validation_inference)
           h.reason = ''
         } else {
           h.status = 'FAILED'
@@ -384,13 +386,9 @@ export async function runApi(args) {
     for (const id of [...nodes.keys()]) await pollOne(id)
   })
 
-  function failureReason(rec) {
-    if (rec.health.reason) return rec.health.reason
-    if (rec.poc && rec.poc.ml_error) {
-      return `PoC callback failed: ML node could not deliver generated batches to ${rec.poc.callback_url}: ${rec.poc.ml_error}`
-    }
-    return ''
-  }
+  // Upstream knows nothing of a failed batch delivery (only the ML node logs it), so
+  // failure_reason carries health failures only; the stand-in's view is in state.standin_poc.
+  const failureReason = (rec) => rec.health.reason
 
   function nodeResponse(rec) {
     const epoch = epochsLatest().latest_epoch.index
@@ -406,6 +404,7 @@ export async function runApi(args) {
         status_timestamp: rec.health.checked_at || new Date(0).toISOString(),
         admin_state: { enabled: rec.admin.enabled, epoch: rec.admin.epoch || epoch },
         ml_node_version: rec.health.version,
+        poc_validation_inference: Boolean(rec.health.poc_validation_inference),
         epoch_models: {},
         epoch_ml_nodes: {},
         preserved_models: {},
@@ -430,7 +429,8 @@ export async function runApi(args) {
     for (const rec of targets) {
       const n = rec.node
       const model = Object.keys(n.models)[0] || ''
-      const cbBase = `${callbackUrl}/v2/poc-batches`
+      // <callback>/v2/poc-batches/<model id escaped twice>, as upstream's broker builds it.
+      const cbBase = `${callbackUrl}/v2/poc-batches/${encodeURIComponent(encodeURIComponent(model))}`
       rec.poc = {
         started_at: new Date().toISOString(),
         callback_url: cbBase,
@@ -562,7 +562,14 @@ export async function runApi(args) {
             : soon.length
               ? `All ${ML_OPS_PERMISSIONS.length} permissions granted, but ${soon.length} expiring soon`
               : `All ${ML_OPS_PERMISSIONS.length} required permissions granted`,
-          { granter: coldAddress, grantee: warm.address, missing_permissions: missing },
+          {
+            cold_key_address: coldAddress,
+            warm_key_address: warm.address,
+            granted: ML_OPS_PERMISSIONS.length - missing.length,
+            missing: missing.length,
+            ...(missing.length ? { missing_permissions: missing } : {}),
+            ...(soon.length ? { expiring_soon: soon.map((g) => g.authorization.msg) } : {}),
+          },
         )
         if (missing.length)
           recs.push(
@@ -572,12 +579,14 @@ export async function runApi(args) {
       const f = await fetchJson(
         `${seedUrl}/chain-api/cosmos/feegrant/v1beta1/allowance/${coldAddress}/${warm.address}`,
       )
+      // Upstream tells "no allowance" by the text: the gateway answers 500 / code 2 for it.
+      const none = !f.ok && f.status > 0 && /not found/i.test(f.text || '')
       add(
         'feegrant_allowance',
-        f.ok ? 'PASS' : f.status === 404 ? 'FAIL' : 'UNAVAILABLE',
+        f.ok ? 'PASS' : none ? 'FAIL' : 'UNAVAILABLE',
         f.ok
           ? 'Fee allowance from cold key to warm key exists'
-          : f.status === 404
+          : none
             ? 'No fee allowance from cold key to warm key'
             : `Unable to check fee allowance: ${f.error || 'HTTP ' + f.status}`,
       )
@@ -637,7 +646,32 @@ export async function runApi(args) {
         `Unable to query epoch participants: ${ep ? ep.error || 'HTTP ' + ep.status : 'no seed URL'}`,
       )
     }
-    add('validator_in_set', 'UNAVAILABLE', 'Stand-in: there is no CometBFT validator set to check')
+    if (!localKey) {
+      add(
+        'validator_in_set',
+        'UNAVAILABLE',
+        `Unable to query chain node: ${chain.error || 'HTTP ' + chain.status}`,
+      )
+    } else {
+      const v = await fetchJson(`${chainUrl}/validators`)
+      const set = v.ok && v.json ? v.json.result?.validators : null
+      if (!Array.isArray(set)) {
+        add(
+          'validator_in_set',
+          'UNAVAILABLE',
+          `Unable to query validator set: ${v.error || 'HTTP ' + v.status}`,
+        )
+      } else {
+        const me = set.find((x) => x.pub_key && x.pub_key.value === localKey)
+        add(
+          'validator_in_set',
+          me ? 'PASS' : 'FAIL',
+          me
+            ? `Validator is in the active set with voting power ${me.voting_power}`
+            : 'Validator is not in the active validator set',
+        )
+      }
+    }
     if (part && part.ok && part.json) {
       const s = part.json.participant.current_epoch_stats || {}
       const total = (s.inference_count || 0) + (s.missed_requests || 0)
@@ -651,72 +685,60 @@ export async function runApi(args) {
       add('missed_requests_threshold', 'UNAVAILABLE', 'Participant not found')
     }
 
+    // mlnode_<id>: FAIL only when /health is not 200; GPUs are details, "no GPUs" a summary issue.
+    const extraIssues = []
     for (const rec of nodes.values()) {
       const n = rec.node
       const id = `mlnode_${n.id}`
-      if (schemeInHost(n.host)) {
+      const details = { id: n.id, host: n.host, models: Object.keys(n.models), gpus: [] }
+      const hres = schemeInHost(n.host)
+        ? { ok: false, status: 0, error: `invalid host "${n.host}"` }
+        : await fetchJson(`${pocBase(n)}/health`)
+      if (!hres.ok) {
         add(
           id,
           'FAIL',
-          `MLNode '${n.id}' health check failed: invalid host "${n.host}" (no scheme allowed)`,
-          { url: `${pocBase(n)}/health` },
+          `MLNode '${n.id}' health check failed: ${hres.error || 'HTTP ' + hres.status}`,
+          details,
         )
-        recs.push(`Check MLNode '${n.id}' is running and accessible at ${n.host}`)
-        continue
-      }
-      const hres = await fetchJson(`${pocBase(n)}/health`)
-      const details = { url: `${pocBase(n)}/health` }
-      if (rec.poc)
-        details.poc_callback = {
-          url: rec.poc.callback_url,
-          batches_received: rec.poc.batches_received,
-          error: rec.poc.ml_error || rec.poc.trigger_error,
-        }
-      if (!hres.ok) {
-        add(id, 'FAIL', `MLNode '${n.id}' is not healthy: ${hres.error || 'HTTP ' + hres.status}`, details)
         recs.push(`Check MLNode '${n.id}' is running and accessible at ${n.host}`)
         continue
       }
       const d = await fetchJson(`${pocBase(n)}/api/v1/gpu/devices`)
       const devs = d.ok && d.json ? d.json.devices || [] : []
-      details.gpus = devs.map((g) => ({
+      const gb = (mb) => Math.round((mb / 1024) * 10) / 10
+      details.gpus = devs.map((g, i) => ({
+        index: typeof g.index === 'number' ? g.index : i,
         name: g.name,
-        total_gb: Math.round((g.total_memory_mb / 1024) * 10) / 10,
-        free_gb: Math.round((g.free_memory_mb / 1024) * 10) / 10,
-        used_gb: Math.round((g.used_memory_mb / 1024) * 10) / 10,
-        utilization_percent: g.utilization_percent,
-        temperature_c: g.temperature_c,
-        available: g.is_available,
+        total_memory_gb: gb(g.total_memory_mb),
+        free_memory_gb: gb(g.free_memory_mb),
+        used_memory_gb: gb(g.used_memory_mb),
+        ...(typeof g.utilization_percent === 'number' ? { utilization_percent: g.utilization_percent } : {}),
+        ...(typeof g.temperature_c === 'number' ? { temperature_c: g.temperature_c } : {}),
+        available: Boolean(g.is_available),
+        ...(g.error ? { error: g.error } : {}),
       }))
-      if (!devs.length) {
-        add(id, 'FAIL', `MLNode '${n.id}' is reachable but No GPUs detected`, details)
-        recs.push(`MLNode '${n.id}': check NVIDIA drivers, CUDA and the NVIDIA Container Toolkit`)
-      } else if (rec.poc && rec.poc.ml_error) {
-        add(
-          id,
-          'FAIL',
-          `MLNode '${n.id}' cannot deliver PoC batches to ${rec.poc.callback_url}: ${rec.poc.ml_error}`,
-          details,
-        )
-        recs.push(
-          `Set DAPI_API__POC_CALLBACK_URL to http://<network node private IP>:9100, then recreate api (docker compose up -d api)`,
-        )
-      } else {
-        add(id, 'PASS', `MLNode '${n.id}' is healthy (${devs.length} GPU(s))`, details)
-      }
+      if (!devs.length) extraIssues.push(`MLNode '${n.id}': No GPUs detected`)
+      add(
+        id,
+        'PASS',
+        devs.length ? `MLNode '${n.id}' is healthy (${devs.length} GPU(s))` : `MLNode '${n.id}' is healthy`,
+        details,
+      )
     }
 
     if (chain.ok && chain.json) {
-      const t = Date.parse(chain.json.result?.sync_info?.latest_block_time || '')
-      const age = (Date.now() - t) / 1000
+      const sync = chain.json.result?.sync_info || {}
+      const t = Date.parse(sync.latest_block_time || '')
+      const age = Math.round((Date.now() - t) / 1000)
       add(
         'block_sync',
         age < 60 ? 'PASS' : 'FAIL',
-        age < 60
-          ? `Latest block is ${Math.round(age)}s old`
-          : `Latest block is ${Math.round(age)}s old (>60s)`,
+        age < 60 ? `Latest block is ${age}s old` : `Latest block is ${age}s old (>60s)`,
         {
-          latest_block_height: chain.json.result?.sync_info?.latest_block_height,
+          latest_height: Number(sync.latest_block_height),
+          latest_block_time: sync.latest_block_time,
+          seconds_since_block: age,
         },
       )
     } else {
@@ -731,17 +753,27 @@ export async function runApi(args) {
       experimental: true,
       generated_at: now.toISOString(),
       cached_until: new Date(now.getTime() + reportCacheMs).toISOString(),
-      overall_status: failed ? 'FAIL' : passed ? 'PASS' : 'UNAVAILABLE',
+      overall_status: failed ? 'FAIL' : unavailable ? 'UNAVAILABLE' : 'PASS',
       checks,
       summary: {
         total_checks: checks.length,
         passed_checks: passed,
         failed_checks: failed,
         unavailable_checks: unavailable,
-        issues: checks.filter((c) => c.status === 'FAIL').map((c) => c.message),
+        issues: [
+          ...checks.filter((c) => c.status === 'FAIL').map((c) => c.message),
+          ...checks.filter((c) => c.status === 'UNAVAILABLE').map((c) => `Check unavailable: ${c.message}`),
+          ...extraIssues,
+        ],
         recommendations: [...new Set(recs)],
       },
     }
+  }
+
+  /** The stored config as POST/PUT answer it: no node_num (only GET /admin/v1/nodes has it). */
+  function storedConfig(node) {
+    const { node_num: _num, ...rest } = node
+    return rest
   }
 
   // ---- admin API (9200) ---------------------------------------------------
@@ -759,7 +791,7 @@ export async function runApi(args) {
       const b = bindNode(body.value)
       if (b.error) return sendError(res, 400, `invalid request body: ${b.error}`)
       const r = nodes.has(b.node.id) ? await update(b.node) : await register(b.node)
-      return r.node ? sendJson(res, 200, r.node) : sendError(res, r.status, r.message)
+      return r.node ? sendJson(res, 200, storedConfig(r.node)) : sendError(res, r.status, r.message)
     }
     if (p === '/admin/v1/nodes/batch' && m === 'POST') {
       const body = parseJson(await readBody(req))
@@ -781,7 +813,7 @@ export async function runApi(args) {
           continue
         }
         const r = await register(b.node)
-        if (r.node) out.push(r.node)
+        if (r.node) out.push(storedConfig(r.node))
         else errors.push(`node[${i}] (id: ${b.node.id}): ${r.message}`)
       }
       if (errors.length && out.length === 0)
@@ -806,7 +838,7 @@ export async function runApi(args) {
         const b = bindNode(raw)
         if (b.error) return sendError(res, 400, `invalid request body: ${b.error}`)
         const r = nodes.has(b.node.id) ? await update(b.node) : await register(b.node)
-        return r.node ? sendJson(res, 200, r.node) : sendError(res, r.status, r.message)
+        return r.node ? sendJson(res, 200, storedConfig(r.node)) : sendError(res, r.status, r.message)
       }
     }
     if ((params = matchPath('/admin/v1/nodes/:id/enable', p)) && m === 'POST') {
@@ -884,15 +916,16 @@ export async function runApi(args) {
 
   // ---- ML callback server (9100) -------------------------------------------
   const ml = async (req, res) => {
-    const url = urlOf(req)
-    const p = url.pathname
+    // The raw path, not normalised: `//v2/poc-batches/…` (a callback URL with a trailing slash)
+    // matches no route, as in echo.
+    const p = (req.url || '/').split('?')[0]
     const m = req.method || 'GET'
-    const batch = p.match(/^\/(?:mlnode\/)?(v1|v2)\/poc-batches\/(?:(.+)\/)?(generated|validated)$/)
+    const batch = p.match(/^\/(?:mlnode\/)?(v1|v2)\/poc-batches\/(?:([^/]+)\/)?(generated|validated)$/)
     if (batch && m === 'POST') {
       const body = parseJson(await readBody(req))
       if (!body.ok) return sendError(res, 400, `invalid request body: ${body.message}`)
       const b = body.value || {}
-      const model = batch[2] ? decodeURIComponent(batch[2]) : b.model_id || ''
+      const model = batch[2] ? decodeURIComponent(decodeURIComponent(batch[2])) : b.model_id || ''
       const rec = [...nodes.values()].find(
         (r) => r.node.node_num === b.node_id || r.node.id === b.node_id || r.node.id === b.standin_node_id,
       )

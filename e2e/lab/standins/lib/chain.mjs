@@ -1,7 +1,20 @@
 // Stand-ins for the chain-side containers that only have to stay up: `node`
-// (inferenced; answers CometBFT-shaped /status on 26657), `tmkms` and `explorer`.
+// (inferenced; answers CometBFT-shaped /status on 26657), `tmkms`, `versiond`, `explorer`
+// and `bridge` (holds 30303 tcp+udp).
+import dgram from 'node:dgram'
 import fs from 'node:fs'
-import { envPort, keepAlive, log, sendError, sendJson, sendText, startServer, urlOf } from './common.mjs'
+import {
+  bindHost,
+  envPort,
+  fetchJson,
+  keepAlive,
+  log,
+  sendError,
+  sendJson,
+  sendText,
+  startServer,
+  urlOf,
+} from './common.mjs'
 import { cometStatus } from './chain-data.mjs'
 
 export async function runNode(args) {
@@ -32,7 +45,26 @@ export async function runNode(args) {
       )
     }
     if (p === '/health') return sendJson(res, 200, { jsonrpc: '2.0', id: -1, result: {} })
-    return sendError(res, 404, 'stand-in chain node answers /status and /health only')
+    if (p === '/validators') {
+      // The stand-in node keeps no chain: the validator set is the seed's (SEED_NODE_RPC_URL).
+      const seedRpc = (process.env.SEED_NODE_RPC_URL || '').replace(/\/+$/, '')
+      if (!seedRpc)
+        return sendJson(res, 200, {
+          jsonrpc: '2.0',
+          id: -1,
+          result: { validators: [], count: '0', total: '0' },
+        })
+      return fetchJson(`${seedRpc}/validators`).then((r) =>
+        r.ok && r.json
+          ? sendJson(res, 200, r.json)
+          : sendJson(res, 500, {
+              jsonrpc: '2.0',
+              id: -1,
+              error: { code: -32603, message: 'Internal error', data: r.error || `HTTP ${r.status}` },
+            }),
+      )
+    }
+    return sendError(res, 404, 'stand-in chain node answers /status, /health and /validators only')
   }
   await startServer(ROLE, 'CometBFT RPC', envPort(['STANDIN_RPC_PORT'], 26657), handler)
   // P2P port: accept TCP so reachability checks of 26656 (published as 5000) see it open.
@@ -49,5 +81,22 @@ export async function runIdle(role, ports = []) {
   for (const [name, port] of ports) {
     await startServer(role, name, port, (_req, res) => sendText(res, 200, `STAND-IN ${role}\n`))
   }
+  keepAlive()
+}
+
+/** `bridge`: stays up and holds the Geth P2P port 30303 on TCP and UDP, as the real one does. */
+export async function runBridge() {
+  const ROLE = 'bridge'
+  log(ROLE, 'running (stand-in: no Geth/Prysm; it only holds the P2P port)')
+  const port = envPort(['STANDIN_BRIDGE_P2P_PORT'], 30303)
+  const tcp = await startServer(ROLE, 'Geth P2P (tcp, accepts connections only)', port, (_req, res) =>
+    sendText(res, 400, 'stand-in Geth P2P port\n'),
+  )
+  const udp = dgram.createSocket('udp4')
+  await new Promise((resolve, reject) => {
+    udp.once('error', reject)
+    udp.bind(tcp.port, bindHost(), () => resolve(undefined))
+  })
+  log(ROLE, `listening Geth P2P discovery (udp) on ${bindHost()}:${udp.address().port}`)
   keepAlive()
 }

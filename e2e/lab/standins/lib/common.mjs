@@ -266,11 +266,29 @@ export function addressFromPubkey(pubkeyB64, hrp = 'gonka') {
   return bech32Encode(hrp, [...rip])
 }
 
-/** A fake but well-formed compressed secp256k1 public key derived from a seed string. */
+/**
+ * A compressed secp256k1 public key (base64, 33 bytes) that is a real curve point: the private
+ * key is sha256 of a seed string, so the same seed always gives the same key. The private key is
+ * thrown away; nothing here can sign.
+ */
 export function fakePubkey(seed) {
-  const h = crypto.createHash('sha256').update(`gonka-standin-key:${seed}`).digest()
-  const b = Buffer.concat([Buffer.from([h[31] & 1 ? 3 : 2]), h])
-  return b.toString('base64')
+  const priv = crypto.createHash('sha256').update(`gonka-standin-key:${seed}`).digest()
+  const ecdh = crypto.createECDH('secp256k1')
+  ecdh.setPrivateKey(priv)
+  return ecdh.getPublicKey(null, 'compressed').toString('base64')
+}
+
+/** Drops Go `omitempty` zero values (0, "", false, null, empty arrays) from a plain object, recursively into objects. */
+export function omitEmpty(value) {
+  if (Array.isArray(value)) return value.map(omitEmpty)
+  if (value === null || typeof value !== 'object') return value
+  const out = {}
+  for (const [k, v] of Object.entries(value)) {
+    if (v === 0 || v === '' || v === false || v === null || v === undefined) continue
+    if (Array.isArray(v) && v.length === 0) continue
+    out[k] = omitEmpty(v)
+  }
+  return out
 }
 
 export function fakeHex(seed, bytes = 32) {

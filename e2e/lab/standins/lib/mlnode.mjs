@@ -27,6 +27,35 @@ export function fixturesDir() {
   return process.env.NVIDIA_FAKE_FIXTURES || path.join(HERE, '..', 'nvidia', 'fixtures')
 }
 
+/** Bytes under `dir` (files only, symlinks not followed; stops counting after 100 000 entries). */
+function dirSize(dir) {
+  let total = 0
+  let seen = 0
+  const stack = [dir]
+  while (stack.length && seen < 100_000) {
+    const d = stack.pop()
+    let entries = []
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true })
+    } catch {
+      continue
+    }
+    for (const e of entries) {
+      seen += 1
+      const full = path.join(d, e.name)
+      if (e.isDirectory()) stack.push(full)
+      else if (e.isFile()) {
+        try {
+          total += fs.statSync(full).size
+        } catch {
+          // vanished meanwhile
+        }
+      }
+    }
+  }
+  return total
+}
+
 /** GPU devices and driver facts parsed from the captured nvidia-smi output. */
 export function loadCapture(dir = fixturesDir()) {
   // query-gpu.csv: index,name,uuid,memory.total,memory.used,memory.free,driver_version,
@@ -167,8 +196,10 @@ export async function runMlnode(args) {
       })
     }
     const reqBody = parsed.value || {}
+    const model = reqBody.params && typeof reqBody.params.model === 'string' ? reqBody.params.model : ''
+    // Without a url in the body: the env callback, built as upstream's broker does (nothing trimmed).
     const envUrl = process.env.DAPI_API__POC_CALLBACK_URL
-      ? `${process.env.DAPI_API__POC_CALLBACK_URL.replace(/\/$/, '')}/v2/poc-batches`
+      ? `${process.env.DAPI_API__POC_CALLBACK_URL}/v2/poc-batches${v2 && model ? '/' + encodeURIComponent(encodeURIComponent(model)) : ''}`
       : ''
     const base = typeof reqBody.url === 'string' && reqBody.url !== '' ? reqBody.url : envUrl
     if (!base) {
@@ -178,11 +209,8 @@ export async function runMlnode(args) {
     }
     if (st.state === 'POW' && st.poc_status === 'GENERATING')
       return sendError(res, 409, 'PoW already running')
-    const model = reqBody.params && typeof reqBody.params.model === 'string' ? reqBody.params.model : ''
-    const cbUrl =
-      v2 && model
-        ? `${base.replace(/\/$/, '')}/${encodeURIComponent(model)}/generated`
-        : `${base.replace(/\/$/, '')}/generated`
+    // The url is used exactly as sent: a trailing slash in it stays (and breaks delivery, as for real).
+    const cbUrl = `${base}/generated`
     st.state = 'POW'
     st.poc_status = 'GENERATING'
     log(ROLE, `PoC generate started for node ${reqBody.node_id || '?'}; batches go to ${cbUrl}`)
@@ -247,7 +275,10 @@ export async function runMlnode(args) {
       return sendJson(res, 200, {
         state: st.state,
         version,
-        poc_status: st.poc_status,
+        poc_validation_inference: process.env.STANDIN_POC_VALIDATION_INFERENCE === '1',
+        // NO_BACKENDS without a GPU (no inference backend to run PoC on); STANDIN_POC_STATUS
+        // forces a value (e.g. MIXED: some backends generating, some not).
+        poc_status: process.env.STANDIN_POC_STATUS || (hasGpu ? st.poc_status : 'NO_BACKENDS'),
         inference_healthy: st.state === 'INFERENCE' && hasGpu,
         loaded_model: st.loaded_model,
       })
@@ -319,12 +350,13 @@ export async function runMlnode(args) {
     if (m === 'GET' && p === '/api/v1/models/list') return sendJson(res, 200, { models: [] })
     if (m === 'GET' && p === '/api/v1/models/space') {
       try {
-        const s = fs.statfsSync(process.env.HF_HOME || '/root/.cache')
+        const cachePath = process.env.HF_HOME || '/root/.cache'
+        const s = fs.statfsSync(cachePath)
         const gb = (n) => Math.round((n / 1024 ** 3) * 100) / 100
         return sendJson(res, 200, {
-          path: process.env.HF_HOME || '/root/.cache',
-          total_gb: gb(s.blocks * s.bsize),
-          free_gb: gb(s.bavail * s.bsize),
+          cache_size_gb: gb(dirSize(cachePath)),
+          available_gb: gb(s.bavail * s.bsize),
+          cache_path: cachePath,
         })
       } catch (e) {
         return sendError(res, 500, String(e))

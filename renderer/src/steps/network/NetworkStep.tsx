@@ -6,6 +6,7 @@ import { useStore } from '../../store'
 import { checksOf, stepOfCheckId } from '../../store/checks-slice'
 import { CheckResults } from '../prerequisites/HostResults'
 import { RunControls } from '../prerequisites/RunControls'
+import { DesktopLocation } from './DesktopLocation'
 import { FirewallRules } from './FirewallRules'
 import { TopologyDiagram } from './TopologyDiagram'
 
@@ -38,6 +39,7 @@ export function NetworkStep() {
           <ErrorText error={loadError} />
         </div>
       )}
+      <DesktopLocation />
       <RunControls step="network" />
       <TopologyDiagram profile={profile} />
       <FirewallRules profile={profile} results={stepResults} />

@@ -5,7 +5,7 @@ import type { PathState } from '../../../../electron/shared/checks'
 import type { Profile, Server } from '../../../../electron/shared/profile'
 import { useStore } from '../../store'
 import { checksOf } from '../../store/checks-slice'
-import { buildArrows, DESKTOP, hubOf, type Arrow } from './diagram-model'
+import { buildArrows, desktopPlace, DESKTOP, hubOf, type Arrow } from './diagram-model'
 
 const WIDTH = 860
 const TOP = 150
@@ -14,7 +14,15 @@ const ROW_H = 96
 const ROW_GAP = 28
 const HUB_X = 30
 const ML_X = 470
-const LEGEND: readonly PathState[] = ['reachable', 'closed', 'blocked', 'exposed', 'not-listening', 'unknown']
+const LEGEND: readonly PathState[] = [
+  'reachable',
+  'closed',
+  'blocked',
+  'exposed',
+  'would-be-exposed',
+  'not-listening',
+  'unknown',
+]
 
 /** The accessible name of an arrow, e.g. "ml1 → net :9100 reachable". */
 export function arrowName(arrow: Arrow, nameOf: (id: string) => string, t: TFunction): string {
@@ -40,7 +48,8 @@ interface Box {
 export function TopologyDiagram({ profile }: { profile: Profile }) {
   const { t } = useTranslation()
   const id = useId()
-  const paths = useStore((s) => checksOf(s.checksByProfile, s.profile?.id).paths)
+  const { paths, results, desktopLocation } = useStore((s) => checksOf(s.checksByProfile, s.profile?.id))
+  const place = desktopLocation !== 'auto' ? desktopLocation : desktopPlace(Object.values(results))
   const arrows = buildArrows(profile, paths)
   const hub = hubOf(profile)
   const others = profile.servers.filter((s) => s !== hub)
@@ -123,7 +132,7 @@ export function TopologyDiagram({ profile }: { profile: Profile }) {
             {t('checksUi.diagram.desktop')}
           </text>
           <text className="box-sub" x={WIDTH - 40} y={50} textAnchor="end">
-            {t('checksUi.diagram.outside')}
+            {t(`checksUi.diagram.place.${place}`)}
           </text>
         </g>
         {[...boxes.entries()].map(([sid, box]) => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { PathResult } from '../../../../electron/shared/checks'
+import type { CheckResult, PathResult } from '../../../../electron/shared/checks'
 import type { Profile, ServerRole } from '../../../../electron/shared/profile'
 import { privatePortsForRole, publicPortsForRole } from '../../../../electron/core/checks/catalogue'
 import { pathKey } from '../../store/checks-slice'
-import { buildArrows, privatePorts, publicPorts } from './diagram-model'
+import { buildArrows, desktopPlace, privatePorts, publicPorts } from './diagram-model'
 
 const profile: Profile = {
   schemaVersion: 1,
@@ -80,5 +80,40 @@ describe('topology arrows', () => {
       servers: [{ ...profile.servers[0]!, role: 'combined' }],
     }
     expect(buildArrows(single, {}).map((a) => a.kind)).toEqual(['public', 'private'])
+  })
+})
+
+describe('exposed and would-be-exposed private ports', () => {
+  it('an arrow shows "exposed" over "would be exposed", and that over "closed"', () => {
+    const arrows = buildArrows(
+      profile,
+      byKey(
+        path('desktop', 'gpu', 5050, 'would-be-exposed'),
+        path('desktop', 'gpu', 8080, 'closed'),
+        path('desktop', 'net', 9100, 'exposed'),
+        path('desktop', 'net', 9200, 'would-be-exposed'),
+      ),
+    )
+    expect(arrows.find((a) => a.kind === 'private' && a.to === 'gpu')?.state).toBe('would-be-exposed')
+    expect(arrows.find((a) => a.kind === 'private' && a.to === 'net')?.state).toBe('exposed')
+  })
+
+  it('tells where this computer is from the outside-in results', () => {
+    const result = (facts: Record<string, boolean | string>): CheckResult => ({
+      checkId: 'outside.private',
+      serverId: 'gpu',
+      serverName: 'gpu',
+      status: 'pass',
+      messageKey: 'k',
+      messageValues: {},
+      message: '',
+      facts,
+    })
+    expect(desktopPlace([])).toBe('unknown')
+    expect(desktopPlace([result({ inside: false, unsure: false })])).toBe('outside')
+    expect(desktopPlace([result({ inside: false, unsure: true })])).toBe('unsure')
+    expect(desktopPlace([result({ inside: false }), result({ inside: true, vantage: 'same-subnet' })])).toBe(
+      'inside',
+    )
   })
 })

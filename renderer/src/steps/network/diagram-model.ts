@@ -1,4 +1,4 @@
-import type { PathResult, PathState } from '../../../../electron/shared/checks'
+import type { CheckResult, PathResult, PathState } from '../../../../electron/shared/checks'
 import type { Profile, Server, ServerRole } from '../../../../electron/shared/profile'
 import { pathKey } from '../../store/checks-slice'
 
@@ -35,9 +35,9 @@ export interface Arrow {
 
 // Worst first: the arrow shows the worst of its ports.
 const WORST: Record<ArrowKind, readonly PathState[]> = {
-  internal: ['blocked', 'not-listening', 'exposed', 'unknown', 'closed', 'reachable'],
-  public: ['blocked', 'not-listening', 'unknown', 'closed', 'exposed', 'reachable'],
-  private: ['exposed', 'reachable', 'unknown', 'blocked', 'not-listening', 'closed'],
+  internal: ['blocked', 'not-listening', 'exposed', 'would-be-exposed', 'unknown', 'closed', 'reachable'],
+  public: ['blocked', 'not-listening', 'unknown', 'closed', 'exposed', 'would-be-exposed', 'reachable'],
+  private: ['exposed', 'would-be-exposed', 'reachable', 'unknown', 'blocked', 'not-listening', 'closed'],
 }
 
 function worst(kind: ArrowKind, states: readonly PathState[]): PathState {
@@ -87,4 +87,16 @@ export function buildArrows(profile: Profile, paths: Readonly<Record<string, Pat
     add('private', DESKTOP, server.id, privatePorts(server.role))
   }
   return arrows
+}
+
+/** Where this computer is, as the last outside-in results found it (`unknown` before any). */
+export type DesktopPlace = 'inside' | 'outside' | 'unsure' | 'unknown'
+
+/** Reads the position facts of the outside-in results: inside when it is inside any server's network. */
+export function desktopPlace(results: readonly CheckResult[]): DesktopPlace {
+  const facts = results.filter((r) => r.checkId.startsWith('outside.')).map((r) => r.facts ?? {})
+  if (facts.length === 0) return 'unknown'
+  if (facts.some((f) => f.inside === true)) return 'inside'
+  if (facts.some((f) => f.unsure === true)) return 'unsure'
+  return facts.some((f) => f.inside === false) ? 'outside' : 'unknown'
 }

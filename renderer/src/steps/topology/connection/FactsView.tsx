@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import type { HostFacts } from '../../../../../electron/shared/ops/ssh'
-import { dockerState, hasPrivilege, PRIVILEGE_USES, PRIVILEGES } from './privileges'
+import { dockerState, privilegeState, PRIVILEGE_USES, PRIVILEGES } from './privileges'
 
 /** The facts a connection test found, and which later steps need which privilege. */
 export function FactsView({ facts, name }: { facts: HostFacts; name: string }) {
@@ -21,12 +21,16 @@ export function FactsView({ facts, name }: { facts: HostFacts; name: string }) {
       <h4 className="facts-needs-title">{t('connection.facts.needsTitle')}</h4>
       <ul className="needs" aria-label={`${t('connection.facts.needsTitle')}: ${name}`}>
         {PRIVILEGES.map((privilege) => {
-          const has = hasPrivilege(facts, privilege)
+          const state = privilegeState(facts, privilege)
+          const has = state === 'has'
           return (
-            <li key={privilege} className={has ? 'need-ok' : 'need-missing'}>
+            <li
+              key={privilege}
+              className={has ? 'need-ok' : state === 'unverified' ? 'need-unverified' : 'need-missing'}
+            >
               <span className="need-name">{t(`connection.facts.privilege.${privilege}`)}</span>{' '}
               <span className={`badge ${has ? 'badge-done' : 'badge-attention'}`}>
-                {has ? t('connection.facts.has') : t('connection.facts.missing')}
+                {t(`connection.facts.${state}`)}
               </span>{' '}
               <span className="muted small">
                 {t('connection.facts.neededFor', {
@@ -35,8 +39,11 @@ export function FactsView({ facts, name }: { facts: HostFacts; name: string }) {
                     .join(t('connection.listSeparator')),
                 })}
               </span>
-              {!has && privilege === 'admin' && <p className="small">{t('connection.facts.fixAdmin')}</p>}
-              {!has && privilege === 'docker' && (
+              {state === 'unverified' && <p className="small">{t('connection.facts.unverifiedWhy')}</p>}
+              {state === 'missing' && privilege === 'admin' && (
+                <p className="small">{t('connection.facts.fixAdmin')}</p>
+              )}
+              {state === 'missing' && privilege === 'docker' && (
                 <p className="small">
                   {t('connection.facts.fixDocker')} <code className="command">{fixDocker}</code>
                 </p>

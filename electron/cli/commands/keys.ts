@@ -1,0 +1,197 @@
+import { createInterface } from 'node:readline'
+import type { AppError } from '../../shared/result'
+import { openCliService } from '../cli-service'
+import { CliUsageError, parseOptions, readStdin, type CliCommand, type CliIo } from '../io'
+import type { AppService } from '../../core/service'
+
+/** Clears the screen and the scrollback (xterm and most terminals), so the words leave the terminal. */
+const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H'
+
+/** Prints a failure (its message never contains key words) and returns exit code 1. */
+function failed(io: CliIo, error: AppError): number {
+  io.err(`${error.code}: ${error.message}`)
+  if (error.hint) io.err(error.hint)
+  return 1
+}
+
+/** Gives the store its passphrase from GHW_SECRETS_PASSPHRASE when set (passphrase-sealed store). */
+async function unlockFromEnv(service: AppService, io: CliIo): Promise<AppError | undefined> {
+  const passphrase = io.env.GHW_SECRETS_PASSPHRASE
+  if (passphrase === undefined || passphrase === '') return undefined
+  const r = await service.invoke('unlockSecrets', { passphrase })
+  return r.ok ? undefined : r.error
+}
+
+async function keysNew(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseOptions(args, { json: { type: 'boolean' }, keep: { type: 'boolean' } })
+  if (io.terminal !== true) {
+    io.err(
+      'keys new shows the 24 words only on an interactive terminal (stdin and stderr a TTY), never into a ' +
+        'pipe, a file or a log. To script, make the key on a secure machine and run `keys import --pubkey B64`.',
+    )
+    return 2
+  }
+  const cli = await openCliService(io)
+  const lines = createInterface({ input: io.stdin, crlfDelay: Infinity })
+  const iterator = lines[Symbol.asyncIterator]()
+  const ask = async (question: string): Promise<string | undefined> => {
+    io.err(question)
+    const next = await iterator.next()
+    return next.done ? undefined : next.value
+  }
+  let ceremonyId: string | undefined
+  try {
+    if (values.keep) {
+      const problem = await unlockFromEnv(cli.service, io)
+      if (problem) return failed(io, problem)
+    }
+    const created = await cli.service.invoke('createAccountKey', {})
+    if (!created.ok) return failed(io, created.error)
+    const key = created.value
+    ceremonyId = key.ceremonyId
+    io.err('Your Gonka account key: 24 words. They ARE the key: whoever has them controls the account')
+    io.err('and its GNK; without them a lost computer means a lost account. Write them on paper now, in')
+    io.err('order. They are shown this once and will be cleared from the screen.\n')
+    key.words.forEach((w, i) => io.err(`  ${String(i + 1).padStart(2)}. ${w}`))
+    if ((await ask('\nPress Enter when you have written them down.')) === undefined) return 1
+    io.err(CLEAR_SCREEN)
+    for (;;) {
+      const answers: { position: number; word: string }[] = []
+      for (const position of key.checkPositions) {
+        const word = await ask(`Word ${position}:`)
+        if (word === undefined) return 1
+        answers.push({ position, word: word.trim() })
+      }
+      const confirmed = await cli.service.invoke('confirmAccountKey', {
+        ceremonyId,
+        answers,
+        keep: values.keep === true,
+      })
+      if (confirmed.ok) {
+        ceremonyId = undefined
+        io.err(CLEAR_SCREEN)
+        const { address, pubkey, kept } = confirmed.value
+        if (values.json) io.out(JSON.stringify({ address, pubkey }))
+        else {
+          io.out(`address: ${address}`)
+          io.out(`pubkey:  ${pubkey}   (ACCOUNT_PUBKEY in config.env)`)
+        }
+        if (kept) io.err("The words are kept, encrypted, in the app's secret store.")
+        return 0
+      }
+      if (confirmed.error.code !== 'INVALID_INPUT') {
+        if (confirmed.error.code === 'NOT_FOUND') ceremonyId = undefined
+        return failed(io, confirmed.error)
+      }
+      io.err(
+        `${confirmed.error.message} Try again (${String(confirmed.error.details?.attemptsLeft ?? '')} left).`,
+      )
+    }
+  } finally {
+    lines.close()
+    if (ceremonyId !== undefined) await cli.service.invoke('cancelAccountKey', { ceremonyId })
+    await cli.close()
+  }
+}
+
+async function keysImport(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseOptions(args, {
+    'mnemonic-stdin': { type: 'boolean' },
+    pubkey: { type: 'string' },
+    json: { type: 'boolean' },
+    keep: { type: 'boolean' },
+  })
+  if ((values['mnemonic-stdin'] === true) === (values.pubkey !== undefined)) {
+    throw new CliUsageError('Give exactly one of --mnemonic-stdin or --pubkey B64.')
+  }
+  if (values.keep && values.pubkey !== undefined) throw new CliUsageError('--keep is for words only.')
+  const cli = await openCliService(io)
+  try {
+    if (values.keep) {
+      const problem = await unlockFromEnv(cli.service, io)
+      if (problem) return failed(io, problem)
+    }
+    const input =
+      values.pubkey !== undefined
+        ? { pubkey: values.pubkey }
+        : { mnemonic: await readStdin(io.stdin), keep: values.keep === true }
+    const r = await cli.service.invoke('importAccountKey', input)
+    if (!r.ok) return failed(io, r.error)
+    if (values.json) io.out(JSON.stringify({ address: r.value.address, pubkey: r.value.pubkey }))
+    else {
+      io.out(`address: ${r.value.address}`)
+      io.out(`pubkey:  ${r.value.pubkey}   (ACCOUNT_PUBKEY in config.env)`)
+    }
+    return 0
+  } finally {
+    await cli.close()
+  }
+}
+
+/** `keys new` and `keys import`: the account (cold) key on this computer. */
+export const keysCommand: CliCommand = {
+  name: 'keys',
+  usage: 'keys new [--json] [--keep] | keys import --mnemonic-stdin | --pubkey B64 [--json] [--keep]',
+  summary: 'Make or read the account (cold) key on this computer: address and ACCOUNT_PUBKEY.',
+  help: [
+    'keys new [--json] [--keep]',
+    "  Makes a 24-word key (BIP39, secp256k1, m/44'/1200'/0'/0/0, gonka1… address), the same key",
+    '  `inferenced keys add` makes. The words are printed once, to the terminal only (stderr), then you',
+    '  re-type 3 of them and the screen is cleared. Refused (exit 2) unless stdin and stderr are a terminal,',
+    '  so words never go into a pipe, a file or a log. --json prints {"address","pubkey"} on stdout.',
+    'keys import --mnemonic-stdin | --pubkey B64 [--json]',
+    '  Reads the 24 words from stdin, or the base64 33-byte compressed public key (the "key" value of',
+    '  `inferenced keys show`). An address alone is refused: the public key cannot be recovered from it.',
+    '  --json prints exactly {"address":"gonka1…","pubkey":"…"}.',
+    "--keep  keep the words encrypted in the app's secret store (passphrase from GHW_SECRETS_PASSPHRASE).",
+    'The words are never put on a command line, in a log, in a profile or in an error message.',
+    'Exit status: 0 done, 1 refused key or wrong words, 2 wrong usage.',
+  ].join('\n'),
+  async run(args, io) {
+    const [sub, ...rest] = args
+    if (sub === 'new') return keysNew(rest, io)
+    if (sub === 'import') return keysImport(rest, io)
+    throw new CliUsageError('Use "keys new" or "keys import".')
+  },
+}
+
+/** `secrets status` and `secrets forget`: the secret store. */
+export const secretsCommand: CliCommand = {
+  name: 'secrets',
+  usage: 'secrets status [--json] | secrets forget [--json]',
+  summary: 'Show what the secret store keeps (names only), or forget every kept secret.',
+  help: [
+    'secrets status  where secrets are sealed and the names of what is kept (never the values)',
+    'secrets forget  forget all secrets: keyring passwords, SSH passwords and kept words',
+    'The CLI store is a passphrase-encrypted file (scrypt + XChaCha20-Poly1305); the passphrase comes',
+    'from GHW_SECRETS_PASSPHRASE. Forgetting needs no passphrase.',
+  ].join('\n'),
+  async run(args, io) {
+    const [sub, ...rest] = args
+    const { values } = parseOptions(rest, { json: { type: 'boolean' } })
+    if (sub !== 'status' && sub !== 'forget')
+      throw new CliUsageError('Use "secrets status" or "secrets forget".')
+    const cli = await openCliService(io)
+    try {
+      if (sub === 'forget') {
+        const r = await cli.service.invoke('forgetAllSecrets', {})
+        if (!r.ok) return failed(io, r.error)
+        if (values.json) io.out(JSON.stringify(r.value))
+        else io.out(r.value.hadFile ? 'All kept secrets are forgotten.' : 'No secrets were kept.')
+        return 0
+      }
+      const problem = await unlockFromEnv(cli.service, io)
+      if (problem) return failed(io, problem)
+      const r = await cli.service.invoke('getSecretsStatus', {})
+      if (!r.ok) return failed(io, r.error)
+      if (values.json) io.out(JSON.stringify(r.value))
+      else {
+        io.out(`sealed by: ${r.value.sealer}${r.value.ready ? '' : ` (locked: ${r.value.reason ?? ''})`}`)
+        for (const e of r.value.entries) io.out(`  ${e.name}  saved ${e.savedAt}`)
+      }
+      return 0
+    } finally {
+      await cli.close()
+    }
+  },
+}

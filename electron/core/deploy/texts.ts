@@ -1,0 +1,25 @@
+import type { I18nText } from '../../shared/deploy'
+import en from '../../shared/locales/deploy/en.json'
+import zhCN from '../../shared/locales/deploy/zh-CN.json'
+
+/** The deploy texts per locale (the renderer loads the same files). */
+export const DEPLOY_TEXT_LOCALES = { en, 'zh-CN': zhCN } as const
+
+/** Renders a deploy text (`deploy.*` key with `{{name}}` params); a param that is itself a key is rendered too. */
+export function renderDeployText(text: I18nText, locale: keyof typeof DEPLOY_TEXT_LOCALES = 'en'): string {
+  const lookup = (key: string): string | undefined => {
+    let node: unknown = DEPLOY_TEXT_LOCALES[locale]
+    for (const part of key.split('.')) {
+      if (node === null || typeof node !== 'object') return undefined
+      node = (node as Record<string, unknown>)[part]
+    }
+    return typeof node === 'string' ? node : undefined
+  }
+  const template = lookup(text.key) ?? text.key
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
+    const value = text.params?.[name]
+    if (value === undefined) return whole
+    const asKey = typeof value === 'string' && value.startsWith('deploy.') ? lookup(value) : undefined
+    return asKey ?? String(value)
+  })
+}

@@ -1,0 +1,213 @@
+import type { ContainerInfo, LogLine } from '../../shared/deploy'
+import type { HostError } from '../../shared/ops/deploy'
+import { dockerFor, listContainerStates, streamContainerLogs } from '../docker/docker-client'
+import { AppFailure, toAppError } from '../errors'
+import type { CallContext, Handlers } from '../handler-types'
+import type { Logger } from '../log'
+import { DeployEngine, type EngineEvent } from '../deploy/engine'
+import { gonkaActions, gonkaMarkerStore } from '../deploy/gonka-actions'
+import { LocalJournal } from '../deploy/journal'
+import { SessionSecrets } from '../deploy/session-secrets'
+import type { SshPool } from '../ssh/pool'
+import { targetOf } from '../ssh/targets'
+import type { ProfileStore } from '../storage/profile-store'
+
+type DeployOpName =
+  'setKeyringPassword' | 'planDeployment' | 'applyPlan' | 'listContainers' | 'streamLogs' | 'journal'
+
+/** Reports engine events as the run's progress events (step id = action id). */
+function reportEngineEvent(call: CallContext, event: EngineEvent): void {
+  if (event.type === 'action-start') {
+    call.progress({
+      stepId: event.actionId,
+      kind: 'start',
+      title: event.title.key,
+      data: { hostId: event.hostId, title: event.title },
+    })
+  } else if (event.type === 'action-progress') {
+    call.progress({
+      stepId: event.actionId,
+      kind: 'progress',
+      title: event.title.key,
+      ...(event.fraction !== undefined ? { fraction: event.fraction } : {}),
+      ...(event.detail !== undefined ? { detail: event.detail } : {}),
+      data: { hostId: event.hostId, title: event.title, progress: event.data },
+    })
+  } else if (event.type === 'action-log') {
+    call.progress({
+      stepId: event.actionId,
+      kind: 'log',
+      title: 'deploy.log',
+      detail: event.line,
+      data: { hostId: event.hostId },
+    })
+  } else {
+    const r = event.result
+    call.progress({
+      stepId: event.actionId,
+      kind: r.outcome === 'failed' ? 'error' : r.outcome === 'cancelled' ? 'cancelled' : 'done',
+      title: `deploy.outcome.${r.outcome}`,
+      ...(r.reason !== undefined ? { detail: r.reason } : {}),
+      data: r,
+    })
+  }
+}
+
+/** The deploy feature: the engine, its journal, the session's keyring passwords and the handlers. */
+export function createDeployHandlers(deps: {
+  profiles: ProfileStore
+  pool: () => SshPool
+  dataDir: string
+  log: Logger
+  secrets?: SessionSecrets
+}): Handlers<DeployOpName> {
+  const journal = new LocalJournal(deps.dataDir)
+  const secrets = deps.secrets ?? new SessionSecrets()
+  // One engine per profile, so each keeps its host markers; plans are held by the engine that made them.
+  const engines = new Map<string, DeployEngine>()
+  const planOwner = new Map<string, string>()
+  const engineFor = (profileId: string, markers: ReturnType<typeof gonkaMarkerStore>): DeployEngine => {
+    const engine = new DeployEngine({ journal, markers, log: deps.log })
+    engines.set(profileId, engine)
+    return engine
+  }
+
+  return {
+    setKeyringPassword(input) {
+      secrets.set(input.profileId, input.password)
+      return Promise.resolve({ held: true as const })
+    },
+
+    async planDeployment(input, call) {
+      const profile = await deps.profiles.load(input.profileId)
+      const pool = deps.pool()
+      const password = secrets.get(profile.id)
+      const options = {
+        ...(input.startWithoutKeys !== undefined ? { startWithoutKeys: input.startWithoutKeys } : {}),
+        ...(input.updateImages !== undefined ? { updateImages: input.updateImages } : {}),
+        ...(input.updateRepo !== undefined ? { updateRepo: input.updateRepo } : {}),
+        ...(input.waitSeconds !== undefined ? { waitSeconds: input.waitSeconds } : {}),
+        ...(input.minFreeMb !== undefined ? { minFreeMb: input.minFreeMb } : {}),
+      }
+      const actions = gonkaActions({
+        pool,
+        profile,
+        ...(password !== undefined ? { keyringPassword: password } : {}),
+        options,
+      })
+      const engine = engineFor(profile.id, gonkaMarkerStore(pool, profile))
+      call.progress({ stepId: 'plan', kind: 'start', title: 'deploy.progress.planning' })
+      const plan = await engine.plan({
+        profileId: profile.id,
+        actions,
+        hosts: profile.servers.map((s) => ({ hostId: s.id, host: s.name || s.address })),
+        options,
+        signal: call.signal,
+      })
+      planOwner.set(plan.planId, profile.id)
+      return plan
+    },
+
+    async applyPlan(input, call) {
+      const profileId = planOwner.get(input.planId)
+      const engine = profileId !== undefined ? engines.get(profileId) : undefined
+      if (!engine)
+        throw new AppFailure('NOT_FOUND', `No plan ${input.planId} is held; make a new plan.`, {
+          details: { planId: input.planId },
+        })
+      return engine.apply({
+        planId: input.planId,
+        runId: call.runId ?? 'run',
+        signal: call.signal,
+        onEvent: (e) => reportEngineEvent(call, e),
+      })
+    },
+
+    async listContainers(input) {
+      const profile = await deps.profiles.load(input.profileId)
+      const pool = deps.pool()
+      const containers: ContainerInfo[] = []
+      const errors: HostError[] = []
+      await Promise.all(
+        profile.servers.map(async (server) => {
+          try {
+            const target = targetOf(server, profile.servers)
+            const states = await listContainerStates(dockerFor(pool, target), target)
+            for (const c of states)
+              containers.push({
+                hostId: server.id,
+                host: server.name || server.address,
+                name: c.name,
+                service: c.service,
+                image: c.image,
+                state: c.state,
+                ...(c.health !== undefined ? { health: c.health } : {}),
+                ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+                restartCount: c.restartCount,
+                status: c.status,
+              })
+          } catch (error) {
+            const e = toAppError(error)
+            errors.push({
+              hostId: server.id,
+              code: e.code,
+              message: e.hint ? `${e.message} ${e.hint}` : e.message,
+            })
+          }
+        }),
+      )
+      const order = new Map(profile.servers.map((s, i) => [s.id, i]))
+      containers.sort(
+        (a, b) => (order.get(a.hostId) ?? 0) - (order.get(b.hostId) ?? 0) || a.name.localeCompare(b.name),
+      )
+      return { containers, errors }
+    },
+
+    async streamLogs(input, call) {
+      const profile = await deps.profiles.load(input.profileId)
+      const server = profile.servers.find((s) => s.id === input.hostId || s.name === input.hostId)
+      if (!server)
+        throw new AppFailure('NOT_FOUND', `No server ${input.hostId} in profile ${profile.id}.`, {
+          details: { hostId: input.hostId },
+        })
+      const pool = deps.pool()
+      const target = targetOf(server, profile.servers)
+      const docker = dockerFor(pool, target)
+      const all = await listContainerStates(docker, target)
+      const chosen = all.filter((c) =>
+        input.service === undefined
+          ? c.service !== ''
+          : c.service === input.service || c.name === input.service,
+      )
+      if (chosen.length === 0) {
+        throw new AppFailure(
+          'NOT_FOUND',
+          `No container${input.service ? ` for ${input.service}` : ''} on ${server.name || server.address}.`,
+          {
+            details: { hostId: server.id, ...(input.service ? { service: input.service } : {}) },
+          },
+        )
+      }
+      let lines = 0
+      await Promise.all(
+        chosen.map((c) =>
+          streamContainerLogs(docker, target, c.id, {
+            follow: input.follow ?? false,
+            ...(input.tail !== undefined ? { tail: input.tail } : {}),
+            signal: call.signal,
+            onLine(line, stream) {
+              lines += 1
+              const data: LogLine = { hostId: server.id, service: c.service || c.name, stream, line }
+              call.progress({ stepId: data.service, kind: 'log', title: 'deploy.log', detail: line, data })
+            },
+          }),
+        ),
+      )
+      return { lines }
+    },
+
+    async journal(input) {
+      return { entries: await journal.read(input.profileId) }
+    },
+  }
+}
