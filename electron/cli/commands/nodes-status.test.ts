@@ -73,7 +73,9 @@ describe('nodes and status commands', () => {
     expect(status.passed).toBe(false)
     expect(status.problems.map((p) => p.part)).toEqual(expect.arrayContaining(['report', 'nodes', 'seed']))
     // Refused at the port, or before that for want of an ssh-agent: either way named, never a hang.
-    expect(status.problems.find((p) => p.part === 'report')?.code).toMatch(/CONNECTION_REFUSED|AUTH_FAILED|refused|ssh-agent/i)
+    expect(status.problems.find((p) => p.part === 'report')?.code).toMatch(
+      /CONNECTION_REFUSED|AUTH_FAILED|refused|ssh-agent/i,
+    )
   })
 
   it('nodes list exits 1 with the reason when the api cannot be read', async () => {
