@@ -62,7 +62,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
   const ssh = createSshFeature({ env, log, loadProfile: (id) => profiles.load(id) })
   disposers.push(() => ssh.dispose())
   const secrets = new SecretStore(env.dataDir, env.secretSealer ?? createPassphraseSealer())
-  const keys = createKeyHandlers({ secrets, forgetSessionSecrets: () => ssh.secrets.forget() })
+  const keys = createKeyHandlers({ secrets, profiles, forgetSessionSecrets: () => ssh.secrets.forget() })
   disposers.push(keys.dispose)
 
   const handlers: AllHandlers = {
