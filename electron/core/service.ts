@@ -70,6 +70,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
   const secrets = new SecretStore(env.dataDir, env.secretSealer ?? createPassphraseSealer())
   const keys = createKeyHandlers({
     secrets,
+    profiles,
     forgetSessionSecrets: () => {
       sessionSecrets.forget()
       return ssh.secrets.forget()

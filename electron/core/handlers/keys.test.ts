@@ -151,4 +151,30 @@ describe('account key operations', () => {
       expect(text).not.toContain('economy stock theory')
     }
   })
+
+  it('writes only the public key into the profile given (deployment.accountPubkey)', async () => {
+    const now = new Date().toISOString()
+    const profile = {
+      schemaVersion: 1,
+      id: 'lab',
+      name: 'Lab',
+      topology: 'split',
+      servers: [],
+      createdAt: now,
+      updatedAt: now,
+    }
+    expect((await service.invoke('saveProfile', { profile })).ok).toBe(true)
+    const r = await service.invoke('importAccountKey', { mnemonic: FAUCET, profileId: 'lab' })
+    expect(r.ok && r.value.savedTo).toBe('lab')
+    const loaded = await service.invoke('loadProfile', { id: 'lab' })
+    expect(loaded.ok && loaded.value.deployment?.accountPubkey).toBe(
+      'Ai+DNbtVBE6UCYoa8Cax6vsvQJjioxht4zOLLihOsXf/',
+    )
+    expect(await allFilesText(dir)).not.toContain('economy stock')
+    const missing = await service.invoke('importAccountKey', {
+      pubkey: 'Ai+DNbtVBE6UCYoa8Cax6vsvQJjioxht4zOLLihOsXf/',
+      profileId: 'nope',
+    })
+    expect(missing.ok && missing.value.savedTo).toBe(undefined)
+  })
 })

@@ -4,6 +4,9 @@ import type { Handlers } from '../handler-types'
 import { ceremonyStep, holdsWords, MAX_ATTEMPTS, startCeremony, type CeremonyState } from '../gonka/ceremony'
 import { accountFromMnemonic, accountFromPubkey, createMnemonic, KeyInputError } from '../gonka/keys'
 import type { SecretStore } from '../secrets/secret-store'
+import type { ProfileStore } from '../storage/profile-store'
+import { deploymentSettingsSchema } from '../../shared/deployment'
+import type { AccountKeyResult } from '../../shared/ops/keys'
 
 /** A ceremony left open this long is dropped with its words. */
 const CEREMONY_TTL_MS = 30 * 60_000
@@ -38,6 +41,7 @@ async function guarded<T>(fn: () => Promise<T> | T): Promise<T> {
 /** Handlers for the account key on this computer and for the secret store. */
 export function createKeyHandlers(deps: {
   secrets: SecretStore
+  profiles: ProfileStore
   /** Drops the SSH passwords and passphrases held in memory; returns how many. */
   forgetSessionSecrets: () => number
 }): {
@@ -62,6 +66,27 @@ export function createKeyHandlers(deps: {
       })
     }
     throw new AppFailure('UNSUPPORTED', status.reason ?? 'Secrets cannot be kept on this computer.')
+  }
+
+  /** Writes the public key into the profile's deployment settings (only the public key, never words). */
+  const saveToProfile = async (
+    result: AccountKeyResult,
+    id: string | undefined,
+  ): Promise<AccountKeyResult> => {
+    if (id === undefined) return result
+    // The key is already made and its words may be gone: a profile that cannot be written must not
+    // lose it, so the key is returned without `savedTo` and the caller shows it to copy.
+    try {
+      const profile = await deps.profiles.load(id)
+      const deployment = deploymentSettingsSchema.parse({
+        ...(profile.deployment ?? {}),
+        accountPubkey: result.pubkey,
+      })
+      await deps.profiles.save({ ...profile, deployment })
+      return { ...result, savedTo: id }
+    } catch {
+      return result
+    }
   }
 
   const fieldError = (field: 'mnemonic' | 'pubkey', error: unknown): never => {
@@ -93,7 +118,7 @@ export function createKeyHandlers(deps: {
         }
       }),
 
-    confirmAccountKey: ({ ceremonyId, answers, keep }) =>
+    confirmAccountKey: ({ ceremonyId, answers, keep, profileId }) =>
       guarded(async () => {
         const entry = ceremonies.get(ceremonyId)
         if (!entry) {
@@ -128,7 +153,7 @@ export function createKeyHandlers(deps: {
         if (state.phase !== 'confirmed')
           throw new AppFailure('INTERNAL', 'The key ceremony is in a wrong state.')
         if (keep) await secrets.set(`mnemonic:${state.account.address}`, words.join(' '))
-        return { ...state.account, kept: keep }
+        return saveToProfile({ ...state.account, kept: keep }, profileId)
       }),
 
     cancelAccountKey: ({ ceremonyId }) => {
@@ -137,13 +162,14 @@ export function createKeyHandlers(deps: {
       return Promise.resolve({ cancelled: had })
     },
 
-    importAccountKey: ({ mnemonic, pubkey, keep }) =>
+    importAccountKey: ({ mnemonic, pubkey, keep, profileId }) =>
       guarded(async () => {
         if (pubkey !== undefined) {
           if (keep)
             throw new AppFailure('INVALID_INPUT', 'Only words can be kept; a public key is not a secret.')
           try {
-            return { ...accountFromPubkey(pubkey), kept: false }
+            const account = accountFromPubkey(pubkey)
+            return saveToProfile({ ...account, kept: false }, profileId)
           } catch (error) {
             return fieldError('pubkey', error)
           }
@@ -161,7 +187,7 @@ export function createKeyHandlers(deps: {
             (mnemonic ?? '').trim().split(/\s+/u).join(' ').toLowerCase(),
           )
         }
-        return { ...account, kept: keep }
+        return saveToProfile({ ...account, kept: keep }, profileId)
       }),
 
     getSecretsStatus: () => secrets.list(),

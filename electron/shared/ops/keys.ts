@@ -45,7 +45,12 @@ const ceremonyId = z.string().regex(/^[a-f0-9]{32}$/)
 export interface AccountKeyResult extends AccountKeyView {
   /** True when the words were kept, encrypted, in the secret store. */
   readonly kept: boolean
+  /** The profile whose `deployment.accountPubkey` now holds this key, when one was given. */
+  readonly savedTo?: string
 }
+
+/** A saved profile's id (the key's public key is written to its `deployment.accountPubkey`). */
+const profileId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
 
 /** Account key on this computer (step 3) and the secret store. */
 export const keyOps = {
@@ -63,6 +68,7 @@ export const keyOps = {
           .array(z.object({ position: z.number().int().min(1).max(24), word: z.string().max(32) }).strict())
           .max(24),
         keep: z.boolean().default(false),
+        profileId: profileId.optional(),
       })
       .strict(),
   ),
@@ -79,6 +85,7 @@ export const keyOps = {
         mnemonic: z.string().max(1000).optional(),
         pubkey: z.string().max(300).optional(),
         keep: z.boolean().default(false),
+        profileId: profileId.optional(),
       })
       .strict()
       .refine((v) => (v.mnemonic === undefined) !== (v.pubkey === undefined), {

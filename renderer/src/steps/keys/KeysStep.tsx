@@ -6,6 +6,7 @@ import type { AppError } from '../../../../electron/shared/result'
 import { getApi } from '../../api'
 import { ErrorText } from '../../components/ErrorText'
 import { CopyButton } from '../prerequisites/CopyButton'
+import { useStore } from '../../store'
 
 type Mode = 'choose' | 'create' | 'import'
 
@@ -43,6 +44,7 @@ function KeyResult({ result }: { result: AccountKeyResult }) {
       </dl>
       <p>{t('keysUi.result.pubkeyHelp')}</p>
       {result.kept && <p>{t('keysUi.result.kept')}</p>}
+      {result.savedTo !== undefined && <p role="status">{t('keysUi.result.savedTo')}</p>}
     </section>
   )
 }
@@ -104,7 +106,7 @@ function KeepOption({ keep, setKeep }: { keep: boolean; setKeep: (v: boolean) =>
 }
 
 /** The new-key ceremony: words shown once with why, three re-typed (no paste), then gone. */
-function CreateKey({ onDone }: { onDone: (r: AccountKeyResult) => void }) {
+function CreateKey({ onDone, profileId }: { onDone: (r: AccountKeyResult) => void; profileId?: string }) {
   const { t } = useTranslation()
   const [key, setKey] = useState<NewAccountKey>()
   // The words live only in this component's state while shown, never in the store.
@@ -141,6 +143,7 @@ function CreateKey({ onDone }: { onDone: (r: AccountKeyResult) => void }) {
       ceremonyId: key.ceremonyId,
       answers: key.checkPositions.map((position) => ({ position, word: answers[position] ?? '' })),
       keep,
+      ...(profileId !== undefined ? { profileId } : {}),
     })
     if (r.ok) {
       setKey(undefined)
@@ -225,7 +228,7 @@ function CreateKey({ onDone }: { onDone: (r: AccountKeyResult) => void }) {
 }
 
 /** Import by public key (nothing secret) or by the 24 words. */
-function ImportKey({ onDone }: { onDone: (r: AccountKeyResult) => void }) {
+function ImportKey({ onDone, profileId }: { onDone: (r: AccountKeyResult) => void; profileId?: string }) {
   const { t } = useTranslation()
   const [by, setBy] = useState<'pubkey' | 'mnemonic'>('pubkey')
   const [text, setText] = useState('')
@@ -233,7 +236,10 @@ function ImportKey({ onDone }: { onDone: (r: AccountKeyResult) => void }) {
   const [error, setError] = useState<AppError>()
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault()
-    const r = await getApi().importAccountKey(by === 'pubkey' ? { pubkey: text } : { mnemonic: text, keep })
+    const target = profileId !== undefined ? { profileId } : {}
+    const r = await getApi().importAccountKey(
+      by === 'pubkey' ? { pubkey: text, ...target } : { mnemonic: text, keep, ...target },
+    )
     if (by === 'mnemonic') setText('')
     if (r.ok) onDone(r.value)
     else setError(r.error)
@@ -314,6 +320,13 @@ export function KeysStep() {
   const { t } = useTranslation()
   const [mode, setMode] = useState<Mode>('choose')
   const [result, setResult] = useState<AccountKeyResult>()
+  const profileId = useStore((s) => s.profile?.id)
+  const reloadProfile = useStore((s) => s.profileChosen)
+  // The back end wrote ACCOUNT_PUBKEY into the profile: read it again so a later save keeps it.
+  const done = (r: AccountKeyResult): void => {
+    setResult(r)
+    if (r.savedTo !== undefined) void reloadProfile(r.savedTo)
+  }
   return (
     <section className="step step-keys" aria-labelledby="step-title">
       <h1 id="step-title">{t('steps.keys.title')}</h1>
@@ -335,8 +348,8 @@ export function KeysStep() {
               {t('keysUi.mode.import')}
             </button>
           </div>
-          {mode === 'create' && <CreateKey onDone={setResult} />}
-          {mode === 'import' && <ImportKey onDone={setResult} />}
+          {mode === 'create' && <CreateKey onDone={done} profileId={profileId} />}
+          {mode === 'import' && <ImportKey onDone={done} profileId={profileId} />}
         </>
       )}
       <ForgetSecrets />
