@@ -189,11 +189,7 @@ export function isPrivateAddress(host: string): boolean {
       (a === 172 && b >= 16 && b <= 31) ||
       (a === 192 && b === 168) ||
       (a === 169 && b === 254) ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      // RFC 5737 documentation networks are never routed on the internet (the lab uses 198.51.100/24).
-      (a === 192 && b === 0 && h.split('.')[2] === '2') ||
-      (a === 198 && b === 51 && h.split('.')[2] === '100') ||
-      (a === 203 && b === 0 && h.split('.')[2] === '113')
+      (a === 100 && b >= 64 && b <= 127)
     )
   }
   if (isIpv6(h)) return h === '::1' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80')
