@@ -14,6 +14,7 @@ import { hostMarkerSchema } from '../../shared/deploy'
 import { AppFailure, toAppError } from '../errors'
 import type { Logger } from '../log'
 import type { LocalJournal } from './journal'
+import { renderDeployText } from './texts'
 import type { ActionContext, AnyAction, HostMarkerStore } from './types'
 
 /** Something the engine reports while it applies (mapped to progress events by the service). */
@@ -320,7 +321,7 @@ export class DeployEngine {
         }
         const blocked = changes.find((c) => c.kind === 'blocked')
         if (blocked) {
-          throw new AppFailure('CONFLICT', `${action.id} cannot run: ${blocked.summary.key}`, {
+          throw new AppFailure('CONFLICT', `${action.id} cannot run: ${renderDeployText(blocked.summary)}`, {
             details: { actionId: action.id, reasonKey: blocked.summary.key },
           })
         }

@@ -363,24 +363,26 @@ function configEnvAction(h: HostContext, deps: GonkaActionDeps): AnyAction {
         sha256: '',
       }))
       const mode = current.exists ? await fileMode(h, path, signal) : undefined
-      if (!template?.exists)
-        return { path, current, ...(mode ? { mode } : {}), secretNames: ['KEYRING_PASSWORD'], problems: [] }
       const desired = desiredConfigEnv({
         role: h.server.role,
-        template: template.text,
+        template: template?.text ?? '',
         ...(current.exists ? { current: current.text } : {}),
         profile: deps.profile,
         ...(deps.keyringPassword !== undefined ? { keyringPassword: deps.keyringPassword } : {}),
         ...(deps.facts ? { facts: deps.facts } : {}),
         serverId: h.server.id,
       })
+      const problems = desired.problems.map((p) => p.key)
+      // Before the clone there is no template: the problems are known already, the content is not.
+      if (!template?.exists)
+        return { path, current, ...(mode ? { mode } : {}), secretNames: desired.secretNames, problems }
       return {
         path,
         current,
         ...(mode ? { mode } : {}),
         desired: desired.text,
         secretNames: desired.secretNames,
-        problems: desired.problems.map((p) => p.key),
+        problems,
       }
     },
     describe: (state: FileState) => fileChanges(state, h, '600'),
@@ -445,11 +447,16 @@ export function composeServices(
   const doc = parseYaml(yamlText) as {
     services?: Record<string, { image?: unknown; healthcheck?: unknown }>
   } | null
-  return Object.entries(doc?.services ?? {}).map(([service, def]) => ({
-    service,
-    ...(typeof def.image === 'string' && !def.image.includes('$') ? { image: def.image } : {}),
-    healthcheck: def.healthcheck !== undefined,
-  }))
+  return (
+    Object.entries(doc?.services ?? {})
+      // Services behind a compose profile (e.g. proxy-ssl) are not started by `up`, so not pulled either.
+      .filter(([, def]) => (def as { profiles?: unknown }).profiles === undefined)
+      .map(([service, def]) => ({
+        service,
+        ...(typeof def.image === 'string' && !def.image.includes('$') ? { image: def.image } : {}),
+        healthcheck: def.healthcheck !== undefined,
+      }))
+  )
 }
 
 function composeFilesOf(role: Server['role']): string[] {
@@ -471,6 +478,8 @@ async function readServices(
 
 interface ImagesState {
   readonly images: Array<{ image: string; present: boolean }>
+  /** The compose files are not there yet (not cloned): the images are known after the clone. */
+  readonly unknown: boolean
 }
 
 function imagesAction(h: HostContext, deps: GonkaActionDeps): AnyAction {
@@ -484,12 +493,18 @@ function imagesAction(h: HostContext, deps: GonkaActionDeps): AnyAction {
       const docker = dockerFor(h.pool, h.target)
       const images = [...new Set(services.flatMap((s) => (s.image ? [s.image] : [])))]
       return {
+        unknown: services.length === 0,
+
         images: await Promise.all(
           images.map(async (image) => ({ image, present: await imagePresent(docker, h.target, image) })),
         ),
       }
     },
     describe(state: ImagesState): DeployChange[] {
+      if (state.unknown)
+        return [
+          { kind: 'command', command: 'docker pull (missing images)', summary: t('change.imagesAfterClone') },
+        ]
       return state.images
         .filter((i) => !i.present || (deps.options.updateImages === true && !pulledThisRun.has(i.image)))
         .map((i) => ({
@@ -618,6 +633,16 @@ function composeAction(
           {
             kind: 'blocked',
             summary: t('change.waitKeys', { services: up.map((s) => s.service).join(', ') }),
+          },
+        ]
+      }
+      if (state.services.length === 0) {
+        return [
+          {
+            kind: 'container',
+            service: spec.name,
+            op: 'create',
+            summary: t('change.containerCreate', { service: spec.name }),
           },
         ]
       }

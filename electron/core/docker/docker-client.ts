@@ -68,7 +68,24 @@ export async function dockerCall<T>(target: HostTarget, run: () => Promise<T>): 
   } catch (error) {
     if (error instanceof AppFailure) throw error
     const status = (error as { statusCode?: unknown }).statusCode
-    if (typeof status === 'number') throw error
+    if (status === 404) throw error
+    if (typeof status === 'number' || error instanceof Error) {
+      const text = error instanceof Error ? error.message : String(error)
+      if (typeof status !== 'number' && !/ECONNREFUSED|ENOENT|socket|open failed|channel/i.test(text)) {
+        throw new AppFailure('REMOTE_COMMAND_FAILED', `Docker on ${target.host}: ${text.slice(0, 300)}`, {
+          details: { host: target.host },
+        })
+      }
+      if (typeof status === 'number') {
+        throw new AppFailure(
+          'REMOTE_COMMAND_FAILED',
+          `Docker on ${target.host} answered ${status}: ${text.slice(0, 300)}`,
+          {
+            details: { host: target.host, status },
+          },
+        )
+      }
+    }
     throw dockerUnreachable(target, error)
   }
 }

@@ -1,0 +1,216 @@
+import { createECDH } from 'node:crypto'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { labHost, labSsh, stopDocker, type LabHost } from '../../../e2e/lab'
+import { describeLab } from '../../../e2e/lab/require-lab'
+import type { ApplyResult, DeployPlan } from '../../shared/deploy'
+import type { Profile } from '../../shared/profile'
+import type { PushedEvent } from '../../shared/progress'
+import { startTempService } from '../../test-support/temp-service'
+import type { AppService } from '../service'
+
+// A full deployment on the lab through the service, as the CLI and the app run it: net (network
+// node), ml1 and ml2 (ML nodes) from the lab's own gonka repository, then a second plan that is
+// empty, refusals that must happen before anything is written, and a keyring-password canary that
+// must never show up anywhere but the network server's 0600 config.env.
+
+const CANARY = 'canary-keyring-9f31c7'
+const DIR = '~/gonka-deploy'
+
+/** A valid ACCOUNT_PUBKEY: base64 of a 33-byte compressed secp256k1 public key. */
+function accountPubkey(): string {
+  const ecdh = createECDH('secp256k1')
+  ecdh.generateKeys()
+  return ecdh.getPublicKey(undefined, 'compressed').toString('base64')
+}
+
+describeLab('deploy engine on the lab: net + ml1 + ml2 from the stand-in repository', (lab) => {
+  let service: AppService
+  let stop: () => Promise<void>
+  let dataDir: string
+  let net: LabHost
+  let ml1: LabHost
+  let ml2: LabHost
+  let profile: Profile
+  const events: PushedEvent[] = []
+  let runN = 0
+  const runId = (what: string): string => `${what}-${process.pid}-${++runN}`
+
+  const sh = async (host: LabHost, script: string): Promise<string> => {
+    const r = await labSsh(host, 'bash -s', { input: script })
+    return `${r.stdout}${r.stderr}`
+  }
+  const plan = async (options: Record<string, unknown> = {}): Promise<DeployPlan> => {
+    const r = await service.invoke(
+      'planDeployment',
+      { profileId: profile.id, ...options },
+      { runId: runId('plan') },
+    )
+    if (!r.ok) throw new Error(`plan failed: ${r.error.code} ${r.error.message}`)
+    return r.value
+  }
+  const apply = async (planId: string): Promise<ApplyResult> => {
+    const r = await service.invoke('applyPlan', { planId }, { runId: runId('apply') })
+    if (!r.ok) throw new Error(`apply failed: ${r.error.code} ${r.error.message}`)
+    return r.value
+  }
+  const cleanup = async (): Promise<void> => {
+    const down = (host: LabHost, file: string) =>
+      sh(
+        host,
+        `cd ${DIR}/deploy/join 2>/dev/null && . ./config.env && docker compose -f ${file} down -v -t 1 >/dev/null 2>&1; sudo rm -rf ${DIR}; true`,
+      )
+    await Promise.all([
+      down(net, 'docker-compose.yml'),
+      down(ml1, 'docker-compose.mlnode.yml'),
+      down(ml2, 'docker-compose.mlnode.yml'),
+    ])
+  }
+
+  beforeAll(async () => {
+    net = labHost(lab(), 'net')
+    ml1 = labHost(lab(), 'ml1')
+    ml2 = labHost(lab(), 'ml2')
+    const seed = labHost(lab(), 'seed')
+    ;({ service, stop, dir: dataDir } = await startTempService('ghw-deploy-lab-'))
+    mkdirSync(join(dataDir, '.ssh'), { recursive: true })
+    copyFileSync(lab().knownHostsPath, join(dataDir, '.ssh', 'known_hosts'))
+    service.onEvent((e) => events.push(e))
+    await cleanup()
+    const server = (h: LabHost, role: 'network' | 'ml') => ({
+      id: h.name,
+      name: h.name,
+      address: h.address,
+      port: h.port,
+      user: h.user,
+      auth: 'key' as const,
+      keyPath: h.privateKeyPath,
+      role,
+    })
+    const now = new Date().toISOString()
+    const saved = await service.invoke('saveProfile', {
+      profile: {
+        schemaVersion: 1,
+        id: 'lab-deploy',
+        name: 'lab deploy',
+        topology: 'split',
+        servers: [server(net, 'network'), server(ml1, 'ml'), server(ml2, 'ml')],
+        seedApiUrl: `http://${seed.address}:8000`,
+        deployment: {
+          repoUrl: net.gonkaRepoUrl,
+          repoRef: 'main',
+          dir: DIR,
+          // The lab's addresses are a documentation network (private to the lab), so the public name is a DNS name.
+          publicHost: 'gonka-lab.example.org',
+          keyName: 'lab-warm',
+          accountPubkey: accountPubkey(),
+          hfHome: '/tmp/hf-cache',
+          mlNodes: [],
+        },
+        createdAt: now,
+        updatedAt: now,
+      },
+    })
+    if (!saved.ok)
+      throw new Error(`saveProfile: ${saved.error.message} ${JSON.stringify(saved.error.fields)}`)
+    profile = saved.value
+    const held = await service.invoke('setKeyringPassword', { profileId: profile.id, password: CANARY })
+    expect(held.ok).toBe(true)
+  }, 120_000)
+
+  afterAll(async () => {
+    await cleanup()
+    await stop()
+  })
+
+  it("plans, applies, and a second plan is empty; net's callback is its lab address; the canary stays in config.env", async () => {
+    const first = await plan({ startWithoutKeys: true, waitSeconds: 60 })
+    expect(first.empty).toBe(false)
+    const netPlan = first.hosts.find((h) => h.host === 'net')
+    expect(netPlan?.steps.map((s) => s.actionId)).toEqual(
+      expect.arrayContaining(['net/repo', 'net/config.env', 'net/compose/tmkms,node', 'net/compose/rest']),
+    )
+    expect(JSON.stringify(first)).not.toContain(CANARY)
+
+    // ps on the servers while the apply runs: the canary is never on a command line.
+    let watching = true
+    const seen: string[] = []
+    const watcher = (async () => {
+      while (watching) {
+        seen.push(await sh(net, 'ps -eo args 2>/dev/null'))
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    })()
+    const result = await apply(first.planId)
+    watching = false
+    await watcher
+    expect(result.actions.filter((a) => a.outcome === 'failed')).toEqual([])
+    expect(result.ok).toBe(true)
+    expect(seen.join('\n')).not.toContain(CANARY)
+
+    const env = await sh(net, `cat ${DIR}/deploy/join/config.env; stat -c %a ${DIR}/deploy/join/config.env`)
+    expect(env).toContain(`DAPI_API__POC_CALLBACK_URL=http://${net.address}:9100`)
+    expect(env.trim().endsWith('600')).toBe(true)
+    const ps = await service.invoke('listContainers', { profileId: profile.id })
+    if (!ps.ok) throw new Error(ps.error.message)
+    const running = (host: string) =>
+      ps.value.containers
+        .filter((c) => c.host === host && c.state === 'running')
+        .map((c) => c.service)
+        .sort()
+    expect(running('net')).toEqual(expect.arrayContaining(['api', 'node', 'proxy', 'tmkms']))
+    expect(running('ml1')).toEqual(expect.arrayContaining(['inference', 'mlnode-308']))
+    expect(running('ml2')).toEqual(expect.arrayContaining(['inference', 'mlnode-308']))
+
+    const again = await plan({ startWithoutKeys: true })
+    expect(again.hosts.map((h) => [h.host, h.changes])).toEqual([
+      ['net', []],
+      ['ml1', []],
+      ['ml2', []],
+    ])
+
+    // The canary is nowhere but the server's config.env: not in the journal, profile, markers or events.
+    const journal = readFileSync(join(dataDir, 'journal', `${profile.id}.jsonl`), 'utf8')
+    expect(journal).toContain('"event":"end"')
+    expect(journal).not.toContain(CANARY)
+    for (const f of readdirSync(join(dataDir, 'profiles')))
+      expect(readFileSync(join(dataDir, 'profiles', f), 'utf8')).not.toContain(CANARY)
+    expect(JSON.stringify(events)).not.toContain(CANARY)
+    expect(await sh(net, `cat ${DIR}/.ghw/journal.json`)).toContain('"net/config.env"')
+    expect(await sh(net, `cat ${DIR}/.ghw/journal.json`)).not.toContain(CANARY)
+  }, 300_000)
+
+  it('refuses http://api:9100 as the callback of a split deployment before writing', async () => {
+    const before = await sh(net, `sha256sum ${DIR}/deploy/join/config.env`)
+    const saved = await service.invoke('saveProfile', {
+      profile: { ...profile, deployment: { ...profile.deployment, callbackUrl: 'http://api:9100' } },
+    })
+    if (!saved.ok) throw new Error(saved.error.message)
+    try {
+      const p = await plan()
+      const netSteps = p.hosts.find((h) => h.host === 'net')?.changes ?? []
+      expect(netSteps.some((c) => c.kind === 'blocked')).toBe(true)
+      const r = await apply(p.planId)
+      expect(r.ok).toBe(false)
+      expect(r.actions.find((a) => a.actionId === 'net/config.env')?.outcome).toBe('failed')
+      expect(await sh(net, `sha256sum ${DIR}/deploy/join/config.env`)).toBe(before)
+    } finally {
+      await service.invoke('saveProfile', { profile })
+    }
+  }, 120_000)
+
+  it('says clearly that Docker is not answering when dockerd is stopped', async () => {
+    const undo = await stopDocker(lab(), 'ml2')
+    try {
+      const r = await service.invoke('planDeployment', { profileId: profile.id }, { runId: runId('plan') })
+      expect(r.ok).toBe(false)
+      if (!r.ok) {
+        expect(r.error.message).toMatch(/Docker is not answering on .*198\.51\.100/)
+        expect(r.error.hint).toMatch(/systemctl start docker/)
+      }
+    } finally {
+      await undo()
+    }
+  }, 120_000)
+})
