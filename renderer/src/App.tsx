@@ -3,6 +3,7 @@ import { ErrorBanner } from './components/ErrorBanner'
 import { Header } from './components/Header'
 import { ProblemBanner } from './components/ProblemBanner'
 import { StepRail } from './components/StepRail'
+import { ConfigureStep } from './steps/configure/ConfigureStep'
 import { NetworkStep } from './steps/network/NetworkStep'
 import { PrerequisitesStep } from './steps/prerequisites/PrerequisitesStep'
 import { TopologyStep } from './steps/topology/TopologyStep'
@@ -29,6 +30,8 @@ export function App() {
             <TopologyStep />
           ) : currentStep === 'prerequisites' ? (
             <PrerequisitesStep />
+          ) : currentStep === 'configuration' ? (
+            <ConfigureStep />
           ) : currentStep === 'network' ? (
             <NetworkStep />
           ) : null}
