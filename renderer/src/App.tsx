@@ -4,6 +4,7 @@ import { Header } from './components/Header'
 import { ProblemBanner } from './components/ProblemBanner'
 import { StepRail } from './components/StepRail'
 import { KeysStep } from './steps/keys/KeysStep'
+import { ConfigureStep } from './steps/configure/ConfigureStep'
 import { NetworkStep } from './steps/network/NetworkStep'
 import { NodesStep } from './steps/nodes/NodesStep'
 import { StatusStep } from './steps/status/StatusStep'
@@ -34,6 +35,8 @@ export function App() {
             <PrerequisitesStep />
           ) : currentStep === 'keys' ? (
             <KeysStep />
+          ) : currentStep === 'configuration' ? (
+            <ConfigureStep />
           ) : currentStep === 'network' ? (
             <NetworkStep />
           ) : currentStep === 'mlNodes' ? (

@@ -3,7 +3,7 @@ export const STEPS = [
   { id: 'topology', available: true },
   { id: 'prerequisites', available: true },
   { id: 'keys', available: true },
-  { id: 'configuration', available: false },
+  { id: 'configuration', available: true },
   { id: 'network', available: true },
   { id: 'launch', available: false },
   { id: 'mlNodes', available: true },

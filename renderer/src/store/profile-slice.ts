@@ -9,6 +9,7 @@ import type {
   ValidationKey,
 } from '../../../electron/shared/profile'
 import type { AppError } from '../../../electron/shared/result'
+import type { DeploymentSettings } from '../../../electron/shared/deployment'
 import i18next from 'i18next'
 import { getApi } from '../api'
 import type { RootState } from '.'
@@ -41,6 +42,8 @@ export interface ProfileSlice {
    */
   seedApiUrlChanged: (url: string) => Promise<ValidationKey | undefined>
   problemsAcknowledged: () => void
+  /** Saves step 4's settings on the profile (the keyring password is never part of them). */
+  deploymentChanged: (deployment: DeploymentSettings) => Promise<void>
 }
 
 /** A new, empty profile (not on disk until its first change is saved). */
@@ -199,6 +202,11 @@ export const createProfileSlice: StateCreator<RootState, [], [], ProfileSlice> =
     },
     problemsAcknowledged() {
       set({ problemsDismissed: true })
+    },
+    async deploymentChanged(deployment) {
+      const profile = get().profile
+      if (!profile || JSON.stringify(profile.deployment) === JSON.stringify(deployment)) return
+      await commit({ ...profile, deployment })
     },
   }
 }
