@@ -144,7 +144,6 @@ export const DEPLOYMENT_VALIDATION_KEYS = [
   'callbackPath',
   'callbackTrailingSlash',
   'callbackPort',
-  'callbackPublic',
   'callbackUnreachable',
   'callbackCredentials',
   'callbackNoNetwork',

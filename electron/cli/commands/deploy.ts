@@ -45,7 +45,7 @@ async function makePlan(
   const profile = await cli.resolveProfile(requireProfile(values.profile as string | undefined))
   const password = io.env.GHW_KEYRING_PASSWORD
   if (password !== undefined && password !== '') {
-    unwrap(await cli.service.invoke('setKeyringPassword', { profileId: profile.id, password }))
+    unwrap(await cli.service.invoke('holdKeyringPassword', { profileId: profile.id, password }))
   }
   const wait = values['wait-seconds']
   const runId = newRunId('plan')

@@ -115,7 +115,7 @@ describeLab('deploy engine on the lab: net + ml1 + ml2 from the stand-in reposit
     if (!saved.ok)
       throw new Error(`saveProfile: ${saved.error.message} ${JSON.stringify(saved.error.fields)}`)
     profile = saved.value
-    const held = await service.invoke('setKeyringPassword', { profileId: profile.id, password: CANARY })
+    const held = await service.invoke('holdKeyringPassword', { profileId: profile.id, password: CANARY })
     expect(held.ok).toBe(true)
   }, 120_000)
 

@@ -5,7 +5,6 @@ import {
   isIpv4,
   isIpv6,
   isLoopbackHost,
-  isPrivateAddress,
   type DeploymentValidationKey,
 } from '../../shared/deployment'
 import type { Topology } from '../../shared/profile'
@@ -42,8 +41,8 @@ export function callbackUrlFor(host: string): string {
 /**
  * Checks a PoC callback URL for a topology. One machine: anything that is a plain
  * `http://host:port` is accepted (the default `http://api:9100` is right there). Split: the ML servers
- * must reach it, so Docker-internal names, loopback, public addresses, paths, a trailing slash, another
- * port and an address step 5 found unreachable from an ML server are refused, each with its reason.
+ * must reach it, so Docker-internal names, loopback, paths, a trailing slash, another port and an
+ * address step 5 found unreachable from an ML server are refused, each with its reason.
  */
 export function checkCallbackUrl(
   raw: string,
@@ -71,8 +70,8 @@ export function checkCallbackUrl(
   if (DOCKER_SERVICE_NAMES.has(bare)) return { key: 'callbackDockerInternal', params: { host: bare } }
   if (isLoopbackHost(bare)) return { key: 'callbackLoopback', params: { host: bare } }
   if (port !== CALLBACK_PORT) return { key: 'callbackPort', params: { port: String(port) } }
-  if ((isIpv4(bare) || isIpv6(bare)) && !isPrivateAddress(bare))
-    return { key: 'callbackPublic', params: { host: bare } }
+  // A public address is allowed: some hosts have no private network between their servers. Whether
+  // the ML servers reach it, and whether 9100 is open to anyone else, is what step 5 measures.
   const failed = (facts.callbackReach ?? []).filter(
     (r) =>
       r.address.toLowerCase().replace(/^\[|\]$/g, '') === bare && r.port === port && r.state !== 'reachable',

@@ -5,7 +5,7 @@ import type { Profile } from '../../shared/profile'
 import { deploymentSettingsSchema, type DeploymentSettingsInput } from '../../shared/deployment'
 import { checkCallbackUrl } from './callback-url'
 import { getVar, parseConfigEnv, placeholderNames } from './config-env'
-import { desiredConfigEnv, maskSecrets, nodeConfigJson } from './desired-config'
+import { SECRET_VARIABLES, desiredConfigEnv, maskSecrets, nodeConfigJson } from './desired-config'
 
 const TEMPLATE = readFileSync(
   join(__dirname, '../../../e2e/lab/standins/gonka-repo/deploy/join/config.env.template'),
@@ -96,7 +96,9 @@ describe('desiredConfigEnv', () => {
     expect(getVar(doc, 'SEED_NODE_P2P_URL')).toBe('tcp://seed.example.org:5000')
     expect(getVar(doc, 'RPC_SERVER_URL_1')).toBe('http://seed.example.org:8000/chain-rpc/')
     expect(getVar(doc, 'ACCOUNT_PUBKEY')).toBe(PUBKEY)
-    expect(out.secretNames).toEqual(['KEYRING_PASSWORD'])
+    // The keyring password, and any other secret the template carries (e.g. GRAFANA_ADMIN_PASSWORD).
+    expect(out.secretNames).toContain('KEYRING_PASSWORD')
+    for (const name of out.secretNames) expect(SECRET_VARIABLES).toContain(name)
     expect(out.values.KEYRING_PASSWORD).toBe('********')
     expect(JSON.stringify(out.derived)).not.toContain('ecret')
     expect(out.derived.find((v) => v.name === 'DAPI_API__POC_CALLBACK_URL')?.source).toEqual({
@@ -162,7 +164,6 @@ describe('desiredConfigEnv', () => {
       ['http://10.1.0.2:9100/v2/poc-batches', 'callbackPath'],
       ['https://10.1.0.2:9100', 'callbackScheme'],
       ['http://10.1.0.2:9200', 'callbackPort'],
-      ['http://203.0.113.7:9100', 'callbackPublic'],
     ]
     for (const [url, key] of cases) {
       const out = desiredConfigEnv({
@@ -178,6 +179,8 @@ describe('desiredConfigEnv', () => {
       expect(getVar(parseConfigEnv(out.text), 'DAPI_API__POC_CALLBACK_URL')).toBe('http://api:9100') // template's, not changed
     }
     expect(checkCallbackUrl('http://api:9100', 'single')).toBeUndefined()
+    // Servers with public addresses only: the ML servers reach the network server there.
+    expect(checkCallbackUrl('http://203.0.113.7:9100', 'split')).toBeUndefined()
   })
 
   it('refuses an address step 5 found unreachable from an ML server, and uses the private address when given', () => {
@@ -240,7 +243,7 @@ describe('desiredConfigEnv', () => {
       params: { path: '/mnt/shared', freeGb: '100', needGb: '230', server: 'ml1' },
     })
     // ML servers never get the keyring password, and their file still sources.
-    expect(ml.secretNames).toEqual([])
+    expect(ml.secretNames).not.toContain('KEYRING_PASSWORD')
     expect(placeholderNames(parseConfigEnv(ml.text))).toEqual([])
     expect(getVar(parseConfigEnv(ml.text), 'KEYRING_PASSWORD')).toBe('')
   })

@@ -7,13 +7,12 @@ import type { Logger } from '../log'
 import { DeployEngine, type EngineEvent } from '../deploy/engine'
 import { gonkaActions, gonkaMarkerStore } from '../deploy/gonka-actions'
 import { LocalJournal } from '../deploy/journal'
-import { SessionSecrets } from '../deploy/session-secrets'
+import type { SessionSecrets } from '../deploy/session-secrets'
 import type { SshPool } from '../ssh/pool'
 import { targetOf } from '../ssh/targets'
 import type { ProfileStore } from '../storage/profile-store'
 
-type DeployOpName =
-  'setKeyringPassword' | 'planDeployment' | 'applyPlan' | 'listContainers' | 'streamLogs' | 'journal'
+type DeployOpName = 'planDeployment' | 'applyPlan' | 'listContainers' | 'streamLogs' | 'journal'
 
 /** Reports engine events as the run's progress events (step id = action id). */
 function reportEngineEvent(call: CallContext, event: EngineEvent): void {
@@ -59,10 +58,11 @@ export function createDeployHandlers(deps: {
   pool: () => SshPool
   dataDir: string
   log: Logger
-  secrets?: SessionSecrets
+  /** The service's one holder of keyring passwords (step 4's holdKeyringPassword fills it). */
+  secrets: SessionSecrets
 }): Handlers<DeployOpName> {
   const journal = new LocalJournal(deps.dataDir)
-  const secrets = deps.secrets ?? new SessionSecrets()
+  const secrets = deps.secrets
   // One engine per profile, so each keeps its host markers; plans are held by the engine that made them.
   const engines = new Map<string, DeployEngine>()
   const planOwner = new Map<string, string>()
@@ -73,11 +73,6 @@ export function createDeployHandlers(deps: {
   }
 
   return {
-    setKeyringPassword(input) {
-      secrets.set(input.profileId, input.password)
-      return Promise.resolve({ held: true as const })
-    },
-
     async planDeployment(input, call) {
       const profile = await deps.profiles.load(input.profileId)
       const pool = deps.pool()

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { op } from '../op'
 import type { ApplyResult, ContainerInfo, DeployPlan, JournalEntry } from '../deploy'
-import { KEYRING_PASSWORD_MAX } from '../deployment'
 
 const profileId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
 
@@ -31,10 +30,6 @@ export interface HostError {
 
 /** Steps 4 and 6: plan, apply, containers, logs and the journal of the deploy engine. */
 export const deployOps = {
-  /** Holds the keyring password for this session (memory only; never stored, logged or returned). */
-  setKeyringPassword: op<{ held: true }>()(
-    z.object({ profileId, password: z.string().min(1).max(KEYRING_PASSWORD_MAX) }).strict(),
-  ),
   /** Inspects every server and returns what applying would change, per host (nothing is written). */
   planDeployment: op<DeployPlan>()(planDeploymentInputSchema, { long: true }),
   /** Applies exactly the plan (refused as stale when a server changed since); progress per action. */
