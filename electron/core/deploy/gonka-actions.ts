@@ -14,7 +14,6 @@ import {
 import {
   composeMissing,
   detectCompose,
-  runCompose,
   runComposeOrThrow,
   type ComposeFlavour,
 } from '../docker/compose'
@@ -543,8 +542,6 @@ interface ComposeState {
   readonly flavour: ComposeFlavour
   readonly services: Array<{ service: string; healthcheck: boolean }>
   readonly containers: ContainerState[]
-  /** Compose's own hash per service with the current config.env (absent before config.env exists). */
-  readonly hashes: Record<string, string>
   /** config.env (or node-config.json) is about to change: running services are recreated. */
   readonly configPending: boolean
   /** For the network's later services: whether the keys exist. */
@@ -582,21 +579,6 @@ function composeAction(
       const containers = (await listContainerStates(dockerFor(h.pool, h.target), h.target)).filter(
         (c) => c.project === project && wanted.includes(c.service),
       )
-      const hashes: Record<string, string> = {}
-      if (flavour.kind === 'v2' && services.length > 0) {
-        const r = await runCompose(h.pool, h.target, {
-          dir: join,
-          files,
-          args: ['config', '--hash', wanted.join(',')],
-          signal,
-          timeoutMs: 60_000,
-        })
-        if (r.code === 0)
-          for (const line of r.stdout.split('\n')) {
-            const [svc, hash] = line.trim().split(/\s+/)
-            if (svc && hash) hashes[svc] = hash
-          }
-      }
       const configState = await configAction.inspect(signal)
       const configPending = configAction.describe(configState).some((c) => c.kind === 'file')
       let keysReady = true
@@ -620,7 +602,7 @@ function composeAction(
           ).code === 0
         keysReady = pubkey && warm
       }
-      return { flavour, services, containers, hashes, configPending, keysReady }
+      return { flavour, services, containers, configPending, keysReady }
     },
     describe(state: ComposeState): DeployChange[] {
       if (state.flavour.kind !== 'v2') return [{ kind: 'blocked', summary: t('change.composeV1') }]
@@ -652,11 +634,11 @@ function composeAction(
         const c = state.containers.find((x) => x.service === service)
         let op: 'create' | 'recreate' | 'start' | 'leave' = 'leave'
         if (!c) op = 'create'
-        else if (
-          state.configPending ||
-          (state.hashes[service] !== undefined && state.hashes[service] !== c.configHash)
-        )
-          op = 'recreate'
+        // Recreate when what the service reads changes (config.env, node-config.json). Compose's own
+        // `config --hash` is not compared with the container's label: for a service whose depends_on
+        // names a profile-gated service (proxy → proxy-ssl), the two never agree, so `up` would be
+        // planned forever and a finished apply would not verify.
+        else if (state.configPending) op = 'recreate'
         else if (c.state !== 'running') op = 'start'
         if (op !== 'leave') any = true
         const key =
@@ -705,7 +687,6 @@ function composeAction(
         state.flavour.kind,
         state.services,
         state.containers.map((c) => [c.service, c.id, c.state, c.configHash]),
-        state.hashes,
         state.keysReady,
       ]),
   }
