@@ -4,6 +4,7 @@ import { Header } from './components/Header'
 import { ProblemBanner } from './components/ProblemBanner'
 import { StepRail } from './components/StepRail'
 import { KeysStep } from './steps/keys/KeysStep'
+import { LaunchStep } from './steps/launch/LaunchStep'
 import { NetworkStep } from './steps/network/NetworkStep'
 import { NodesStep } from './steps/nodes/NodesStep'
 import { StatusStep } from './steps/status/StatusStep'
@@ -36,6 +37,8 @@ export function App() {
             <KeysStep />
           ) : currentStep === 'network' ? (
             <NetworkStep />
+          ) : currentStep === 'launch' ? (
+            <LaunchStep />
           ) : currentStep === 'mlNodes' ? (
             <NodesStep />
           ) : currentStep === 'status' ? (
