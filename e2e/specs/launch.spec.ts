@@ -37,7 +37,8 @@ function labUnavailableReason(): string | undefined {
 }
 const unavailable = labUnavailableReason()
 if (unavailable !== undefined) {
-  if (process.env.LAB_REQUIRED === '1') throw new Error(`LAB_REQUIRED=1 but the lab is unavailable: ${unavailable}`)
+  if (process.env.LAB_REQUIRED === '1')
+    throw new Error(`LAB_REQUIRED=1 but the lab is unavailable: ${unavailable}`)
   console.warn(`\n*** SKIPPING launch.spec.ts (step 6 on the lab): ${unavailable} ***\n`)
 }
 
@@ -63,9 +64,15 @@ const test = base.extend({
   homeDir: async ({ dataDir }, use) => {
     const home = join(dataDir, 'home')
     await mkdir(join(home, '.ssh'), { recursive: true, mode: 0o700 })
-    await writeFile(join(home, '.ssh', 'known_hosts'), theLab().hosts.map((h) => `${h.knownHostsLine}\n`).join(''), {
-      mode: 0o600,
-    })
+    await writeFile(
+      join(home, '.ssh', 'known_hosts'),
+      theLab()
+        .hosts.map((h) => `${h.knownHostsLine}\n`)
+        .join(''),
+      {
+        mode: 0o600,
+      },
+    )
     await use(home)
   },
 })
@@ -86,8 +93,12 @@ async function setUp(page: Page, language: 'en' | 'zh-CN'): Promise<void> {
   // Step 4's form belongs to another part of the app; its saved result is set through the same API.
   await page.evaluate(
     async ({ repoUrl, dir, address }) => {
-      const api = (window as unknown as { api: Record<string, (i: unknown) => Promise<{ ok: boolean; value: unknown }>> }).api
-      const list = (await api['listProfiles']!({})) as { value: { lastProfileId?: string; profiles: { id: string }[] } }
+      const api = (
+        window as unknown as { api: Record<string, (i: unknown) => Promise<{ ok: boolean; value: unknown }>> }
+      ).api
+      const list = (await api['listProfiles']!({})) as {
+        value: { lastProfileId?: string; profiles: { id: string }[] }
+      }
       const id = list.value.lastProfileId ?? list.value.profiles[0]!.id
       const loaded = (await api['loadProfile']!({ id })) as { value: Record<string, unknown> }
       const saved = await api['saveProfile']!({
@@ -157,7 +168,10 @@ test.describe('step 6 Launch on the lab', () => {
       test.setTimeout(240_000)
       const page = app.page
       await setUp(page, language)
-      await page.getByRole('navigation').getByRole('button', { name: new RegExp(x.step) }).click()
+      await page
+        .getByRole('navigation')
+        .getByRole('button', { name: new RegExp(x.step) })
+        .click()
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(x.step)
 
       // The plan: per server, what will change; nothing written before Approve.

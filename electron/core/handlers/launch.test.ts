@@ -19,7 +19,9 @@ describe('fixCommand', () => {
     expect(fixCommand({ id: 'cuda-oom', service: "ml node's", params: {} })).toBe(
       "docker restart 'ml node'\\''s'",
     )
-    expect(fixCommand({ id: 'port-allocated', service: 'x', params: { port: '80; rm -rf /' } })).toBeUndefined()
+    expect(
+      fixCommand({ id: 'port-allocated', service: 'x', params: { port: '80; rm -rf /' } }),
+    ).toBeUndefined()
     expect(fixCommand({ id: 'image-not-found', service: 'x', params: {} })).toBeUndefined()
   })
 })

@@ -1,11 +1,7 @@
 import type { LaunchFailure } from '../../shared/ops/launch'
 import { dockerFor, listContainerStates, streamContainerLogs } from '../docker/docker-client'
 import { toAppError } from '../errors'
-import {
-  recognizeFailures,
-  type ContainerObservation,
-  type FailureMatch,
-} from '../gonka/failure-patterns'
+import { recognizeFailures, type ContainerObservation, type FailureMatch } from '../gonka/failure-patterns'
 import type { Handlers } from '../handler-types'
 import { buildCommand } from '../ssh/quote'
 import type { SshPool } from '../ssh/pool'
@@ -96,7 +92,11 @@ export function createLaunchHandlers(deps: {
           }
         } catch (error) {
           const e = toAppError(error)
-          errors.push({ hostId: server.id, code: e.code, message: e.hint ? `${e.message} ${e.hint}` : e.message })
+          errors.push({
+            hostId: server.id,
+            code: e.code,
+            message: e.hint ? `${e.message} ${e.hint}` : e.message,
+          })
         }
       }
       return { failures, errors }

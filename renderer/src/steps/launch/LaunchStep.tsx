@@ -131,7 +131,8 @@ export function LaunchStep() {
             if (isText(data['title'])) row.detail = text(data['title'])
           } else if (e.kind === 'done' || e.kind === 'error' || e.kind === 'cancelled') {
             const r = data as Partial<ActionResult>
-            row.state = r.outcome ?? (e.kind === 'error' ? 'failed' : e.kind === 'cancelled' ? 'cancelled' : 'done')
+            row.state =
+              r.outcome ?? (e.kind === 'error' ? 'failed' : e.kind === 'cancelled' ? 'cancelled' : 'done')
             if (e.detail) row.reason = e.detail
           }
           next[i] = row
@@ -230,7 +231,11 @@ export function LaunchStep() {
         <fieldset className="launch-options" disabled={planning || applying}>
           <legend>{t('launch.options.legend')}</legend>
           <label>
-            <input type="checkbox" checked={updateImages} onChange={(e) => setUpdateImages(e.target.checked)} />{' '}
+            <input
+              type="checkbox"
+              checked={updateImages}
+              onChange={(e) => setUpdateImages(e.target.checked)}
+            />{' '}
             {t('launch.options.updateImages')}
           </label>
           <label>
@@ -309,7 +314,11 @@ export function LaunchStep() {
                       <span className="launch-kind">{t(`launch.apply.state.${r.state}`)}</span>{' '}
                       {r.title ? text(r.title) : r.actionId}
                       {r.state === 'running' && r.fraction !== undefined && (
-                        <progress value={r.fraction} max={1} aria-label={r.title ? text(r.title) : r.actionId} />
+                        <progress
+                          value={r.fraction}
+                          max={1}
+                          aria-label={r.title ? text(r.title) : r.actionId}
+                        />
                       )}
                       {r.state === 'running' && r.pull && (
                         <span className="muted">
@@ -323,7 +332,9 @@ export function LaunchStep() {
                           })}
                         </span>
                       )}
-                      {r.state === 'running' && !r.pull && r.detail && <span className="muted"> {r.detail}</span>}
+                      {r.state === 'running' && !r.pull && r.detail && (
+                        <span className="muted"> {r.detail}</span>
+                      )}
                       {r.reason && <p className="muted">{r.reason}</p>}
                     </li>
                   ))}

@@ -67,7 +67,8 @@ export function LogView({
       const e = pushed.event
       if (e.runId !== runRef.current || e.kind !== 'log' || !isLogLine(e.data)) return
       pending.current.push(e.data)
-      if (pending.current.length > LOG_BUFFER_MAX) pending.current.splice(0, pending.current.length - LOG_BUFFER_MAX)
+      if (pending.current.length > LOG_BUFFER_MAX)
+        pending.current.splice(0, pending.current.length - LOG_BUFFER_MAX)
       if (frame === 0) frame = requestAnimationFrame(flush)
     })
     return () => {
@@ -186,7 +187,11 @@ export function LogView({
       </div>
       <p className="muted" role="status" data-testid="log-count">
         {streaming ? t('launch.logs.streaming') + ' ' : ''}
-        {t('launch.logs.count', { shown: lines.length, received: buffer.current.received, max: LOG_BUFFER_MAX })}
+        {t('launch.logs.count', {
+          shown: lines.length,
+          received: buffer.current.received,
+          max: LOG_BUFFER_MAX,
+        })}
       </p>
       {error && (
         <div className="banner banner-error" role="alert">
@@ -209,7 +214,14 @@ export function LogView({
               <div
                 key={l.seq}
                 className={`launch-log-line${l.stream === 'stderr' ? ' stderr' : ''}`}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: ROW_HEIGHT,
+                  transform: `translateY(${item.start}px)`,
+                }}
               >
                 <span className="launch-log-service">{l.service}</span> {l.line}
               </div>

@@ -23,10 +23,7 @@ function Change({ change }: { change: DeployChange }) {
               <summary>{t('launch.plan.showDiff', { path: change.path })}</summary>
               <pre className="launch-diff" aria-label={t('launch.plan.diffLabel', { path: change.path })}>
                 {change.diff.split('\n').map((l, i) => (
-                  <span
-                    key={i}
-                    className={l.startsWith('+') ? 'add' : l.startsWith('-') ? 'del' : undefined}
-                  >
+                  <span key={i} className={l.startsWith('+') ? 'add' : l.startsWith('-') ? 'del' : undefined}>
                     {l + '\n'}
                   </span>
                 ))}
@@ -44,7 +41,8 @@ function Change({ change }: { change: DeployChange }) {
     case 'container':
       return (
         <li className="launch-change" data-kind="container" data-op={change.op}>
-          <span className="launch-kind">{t(`launch.plan.containerOp.${change.op}`)}</span> {text(change.summary)}
+          <span className="launch-kind">{t(`launch.plan.containerOp.${change.op}`)}</span>{' '}
+          {text(change.summary)}
         </li>
       )
     case 'command':
@@ -76,7 +74,11 @@ export function PlanReview({ plan }: { plan: DeployPlan }) {
   return (
     <div className="launch-plan">
       {plan.hosts.map((host) => (
-        <section key={host.hostId} className="launch-host" aria-label={t('launch.plan.hostLabel', { host: host.host })}>
+        <section
+          key={host.hostId}
+          className="launch-host"
+          aria-label={t('launch.plan.hostLabel', { host: host.host })}
+        >
           <h3>{host.host}</h3>
           {host.notices.map((n, i) => (
             <p key={i} className="banner banner-warning" role="note">

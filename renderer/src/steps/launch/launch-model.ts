@@ -21,9 +21,18 @@ export class LogBuffer {
   /** Appends lines, dropping the oldest beyond the bound. */
   push(batch: readonly LogLine[]): void {
     for (const l of batch)
-      this.lines.push({ seq: this.nextSeq++, hostId: l.hostId, service: l.service, stream: l.stream, line: l.line })
+      this.lines.push({
+        seq: this.nextSeq++,
+        hostId: l.hostId,
+        service: l.service,
+        stream: l.stream,
+        line: l.line,
+      })
     // Trim in chunks so a steady stream does not copy the array on every line.
-    if (this.lines.length > this.max + Math.max(1, Math.floor(this.max / 10)) || (this.lines.length > this.max && batch.length === 0))
+    if (
+      this.lines.length > this.max + Math.max(1, Math.floor(this.max / 10)) ||
+      (this.lines.length > this.max && batch.length === 0)
+    )
       this.lines = this.lines.slice(this.lines.length - this.max)
   }
 
