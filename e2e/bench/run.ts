@@ -2,6 +2,7 @@
 // document with the raw figures and their ratios, and takes the lab down. Asserts no timing.
 import { labDown, labUp } from '../lab'
 import { runChecksBench } from './checks.bench'
+import { runLogsBench } from './logs.bench'
 import { runSshBench } from './ssh.bench'
 
 async function main(): Promise<void> {
@@ -18,16 +19,24 @@ async function main(): Promise<void> {
   }
   const prefix = `bn${process.pid % 10000}`
   const startedAt = new Date().toISOString()
-  const lab = await labUp({ prefix, hosts: ['net', 'ml1', 'ml2'], output: 'pipe' })
+  // `npm run bench -- logs` runs only the logs benchmark (on `net` alone).
+  const only = process.argv[2]
+  const lab = await labUp({
+    prefix,
+    hosts: only === 'logs' ? ['net'] : ['net', 'ml1', 'ml2'],
+    output: 'pipe',
+  })
   try {
-    const ssh = await runSshBench(lab.hosts, 20)
-    const checks = await runChecksBench(lab, ['ml1', 'ml2'])
+    const ssh = only === 'logs' ? undefined : await runSshBench(lab.hosts, 20)
+    const checks = only === 'logs' ? undefined : await runChecksBench(lab, ['ml1', 'ml2'])
+    const logs = await runLogsBench(lab)
     const report = {
       startedAt,
       machine: { platform: process.platform, node: process.version },
       lab: { prefix, hosts: lab.hosts.map((h) => h.name) },
       ssh,
       checks,
+      logs,
     }
     process.stdout.write(JSON.stringify(report, null, 2) + '\n')
   } finally {

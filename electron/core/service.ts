@@ -21,6 +21,7 @@ import { createNodeHandlers } from './handlers/nodes'
 import { createConfigHandlers } from './handlers/config'
 import { SessionSecrets } from './deploy/session-secrets'
 import { createDeployHandlers } from './handlers/deploy'
+import { createLaunchHandlers } from './handlers/launch'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -93,6 +94,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
       log,
       secrets: sessionSecrets,
     }),
+    ...createLaunchHandlers({ profiles, pool: () => ssh.pool }),
   }
 
   async function call(

@@ -5,6 +5,7 @@ import { ProblemBanner } from './components/ProblemBanner'
 import { StepRail } from './components/StepRail'
 import { KeysStep } from './steps/keys/KeysStep'
 import { ConfigureStep } from './steps/configure/ConfigureStep'
+import { LaunchStep } from './steps/launch/LaunchStep'
 import { NetworkStep } from './steps/network/NetworkStep'
 import { NodesStep } from './steps/nodes/NodesStep'
 import { StatusStep } from './steps/status/StatusStep'
@@ -39,6 +40,8 @@ export function App() {
             <ConfigureStep />
           ) : currentStep === 'network' ? (
             <NetworkStep />
+          ) : currentStep === 'launch' ? (
+            <LaunchStep />
           ) : currentStep === 'mlNodes' ? (
             <NodesStep />
           ) : currentStep === 'status' ? (

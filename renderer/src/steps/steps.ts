@@ -5,7 +5,7 @@ export const STEPS = [
   { id: 'keys', available: true },
   { id: 'configuration', available: true },
   { id: 'network', available: true },
-  { id: 'launch', available: false },
+  { id: 'launch', available: true },
   { id: 'mlNodes', available: true },
   { id: 'status', available: true },
   { id: 'export', available: false },
