@@ -21,6 +21,7 @@ import { createNodeHandlers } from './handlers/nodes'
 import { createConfigHandlers } from './handlers/config'
 import { SessionSecrets } from './deploy/session-secrets'
 import { createDeployHandlers } from './handlers/deploy'
+import { createBundleHandlers } from './handlers/bundle'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -92,6 +93,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
       log,
       secrets: sessionSecrets,
     }),
+    ...createBundleHandlers({ profiles, pool: () => ssh.pool, dataDir: env.dataDir, appVersion: env.appVersion, secrets: sessionSecrets }),
   }
 
   async function call(

@@ -9,6 +9,7 @@ import { keyOps } from './ops/keys'
 import { nodeOps } from './ops/nodes'
 import { configOps } from './ops/config'
 import { deployOps } from './ops/deploy'
+import { bundleOps } from './ops/bundle'
 
 export { op, type OperationDef } from './op'
 
@@ -25,6 +26,7 @@ export const contract = {
   ...nodeOps,
   ...configOps,
   ...deployOps,
+  ...bundleOps,
 } as const
 
 /** The contract's type. */
