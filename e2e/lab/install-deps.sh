@@ -27,6 +27,9 @@ declare -A NEED=(
   [findmnt]=util-linux
   [flock]=util-linux
   [jq]=jq
+  # the config bundle's age interop test decrypts with the standard tool (and `script` gives it a tty)
+  [age]=age
+  [script]=bsdutils
   [openssl]=openssl
   [dpkg-deb]=dpkg
   [free]=procps

@@ -22,6 +22,7 @@ import { createConfigHandlers } from './handlers/config'
 import { SessionSecrets } from './deploy/session-secrets'
 import { createDeployHandlers } from './handlers/deploy'
 import { createLaunchHandlers } from './handlers/launch'
+import { createBundleHandlers } from './handlers/bundle'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -95,6 +96,13 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
       secrets: sessionSecrets,
     }),
     ...createLaunchHandlers({ profiles, pool: () => ssh.pool }),
+    ...createBundleHandlers({
+      profiles,
+      pool: () => ssh.pool,
+      dataDir: env.dataDir,
+      appVersion: env.appVersion,
+      secrets: sessionSecrets,
+    }),
   }
 
   async function call(

@@ -10,6 +10,7 @@ import { nodeOps } from './ops/nodes'
 import { configOps } from './ops/config'
 import { deployOps } from './ops/deploy'
 import { launchOps } from './ops/launch'
+import { bundleOps } from './ops/bundle'
 
 export { op, type OperationDef } from './op'
 
@@ -27,6 +28,7 @@ export const contract = {
   ...configOps,
   ...deployOps,
   ...launchOps,
+  ...bundleOps,
 } as const
 
 /** The contract's type. */

@@ -7,6 +7,7 @@ import { keysCommand, secretsCommand } from './keys'
 import { planCommand, applyCommand, psCommand, logsCommand } from './deploy'
 import { nodesCommand } from './nodes'
 import { statusCommand } from './status'
+import { exportCommand, importCommand, supportBundleCommand } from './bundle'
 
 /** Every CLI command, in help order. Each feature adds its command file here. */
 export const commands: readonly CliCommand[] = [
@@ -22,4 +23,7 @@ export const commands: readonly CliCommand[] = [
   logsCommand,
   nodesCommand,
   statusCommand,
+  exportCommand,
+  importCommand,
+  supportBundleCommand,
 ]

@@ -1,0 +1,253 @@
+import { readFile } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import type { AppError } from '../../shared/result'
+import { followRun, newRunId, openCliService, printFailure, unwrap } from '../cli-service'
+import { CliUsageError, parseOptions, type CliIo, type CliCommand } from '../io'
+
+/** Environment variable the bundle passphrase is read from (never a flag: flags end up in shell history). */
+export const PASSPHRASE_ENV = 'GHW_BUNDLE_PASSPHRASE'
+
+/** Reads one line from the terminal without echoing it (raw mode); undefined at end of input. */
+async function readHidden(io: CliIo, question: string): Promise<string | undefined> {
+  const stdin = io.stdin as NodeJS.ReadStream
+  io.err(question)
+  if (typeof stdin.setRawMode !== 'function') {
+    const lines = createInterface({ input: io.stdin, crlfDelay: Infinity })
+    for await (const line of lines) {
+      lines.close()
+      return line
+    }
+    return undefined
+  }
+  stdin.setRawMode(true)
+  stdin.resume()
+  try {
+    return await new Promise<string | undefined>((resolve) => {
+      let text = ''
+      const onData = (chunk: Buffer): void => {
+        for (const ch of chunk.toString('utf8')) {
+          if (ch === '\r' || ch === '\n') return finish(text)
+          if (ch === '\u0003' || ch === '\u0004') return finish(undefined)
+          if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1)
+          else text += ch
+        }
+      }
+      const finish = (value: string | undefined): void => {
+        stdin.off('data', onData)
+        resolve(value)
+      }
+      stdin.on('data', onData)
+    })
+  } finally {
+    stdin.setRawMode(false)
+    stdin.pause()
+  }
+}
+
+/** The passphrase from GHW_BUNDLE_PASSPHRASE, else asked on the terminal (twice when `confirm`). */
+async function passphraseOf(io: CliIo, confirm: boolean): Promise<string | undefined> {
+  const fromEnv = io.env[PASSPHRASE_ENV]
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv
+  if (io.terminal !== true) return undefined
+  const first = await readHidden(io, 'Bundle passphrase (at least 8 characters): ')
+  if (first === undefined || !confirm) return first
+  const second = await readHidden(io, 'The same passphrase again: ')
+  if (second !== first) throw new CliUsageError('The two passphrases differ.')
+  return first
+}
+
+/** The check results in a `check --json` output file (an array, or an object with `results`). */
+async function checksFile(file: string | undefined): Promise<Record<string, unknown>[] | undefined> {
+  if (file === undefined) return undefined
+  let raw: unknown
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'))
+  } catch (error) {
+    throw new CliUsageError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const list = Array.isArray(raw)
+    ? raw
+    : typeof raw === 'object' && raw !== null && Array.isArray((raw as { results?: unknown }).results)
+      ? (raw as { results: unknown[] }).results
+      : undefined
+  if (!list) throw new CliUsageError(`${file} holds no check results (an array or {"results": [...]}).`)
+  return list.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null)
+}
+
+function failed(io: CliIo, error: AppError): number {
+  printFailure(io, error)
+  return 1
+}
+
+async function exportBundle(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseOptions(args, {
+    profile: { type: 'string' },
+    out: { type: 'string' },
+    checks: { type: 'string' },
+    'skip-servers': { type: 'boolean' },
+    json: { type: 'boolean' },
+  })
+  if (values.profile === undefined || values.out === undefined)
+    throw new CliUsageError('export needs --profile P and --out FILE.')
+  const checks = await checksFile(values.checks)
+  const passphrase = await passphraseOf(io, true)
+  if (passphrase === undefined)
+    throw new CliUsageError(`Give the passphrase in ${PASSPHRASE_ENV} or run on an interactive terminal.`)
+  const cli = await openCliService(io)
+  try {
+    const profile = await cli.resolveProfile(values.profile)
+    const runId = newRunId('bundle')
+    const stop = followRun(cli, io, runId)
+    const result = await cli.service.invoke(
+      'exportConfigBundle',
+      {
+        profileId: profile.id,
+        outPath: values.out,
+        passphrase,
+        ...(checks ? { checks } : {}),
+        ...(values['skip-servers'] ? { readServers: false } : {}),
+      },
+      { runId },
+    )
+    stop()
+    if (!result.ok) return failed(io, result.error)
+    const r = result.value
+    if (values.json) io.out(JSON.stringify(r))
+    else {
+      io.out(`Wrote ${r.path} (${r.bytes} bytes, ${r.files.length} files${r.secrets ? ', secrets encrypted' : ', no secrets'}).`)
+      for (const a of r.absent) io.out(`  not on the server: ${a}`)
+      for (const p of r.problems) io.out(`  could not read ${p.serverId}: ${p.message}`)
+    }
+    return r.problems.length > 0 ? 1 : 0
+  } finally {
+    await cli.close()
+  }
+}
+
+async function importBundle(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseOptions(
+    args,
+    { json: { type: 'boolean' }, 'no-secrets': { type: 'boolean' } },
+    true,
+  )
+  const file = positionals[0]
+  if (file === undefined || positionals.length > 1) throw new CliUsageError('import needs one FILE.')
+  const passphrase = values['no-secrets'] ? undefined : await passphraseOf(io, false)
+  const cli = await openCliService(io)
+  try {
+    const r = unwrap(
+      await cli.service.invoke('importConfigBundle', { path: file, ...(passphrase !== undefined ? { passphrase } : {}) }),
+    )
+    if (values.json) io.out(JSON.stringify(r))
+    else {
+      io.out(
+        `Imported profile "${r.profileName}" as ${r.profileId}${r.renamed ? ' (the original id was taken)' : ''}, ` +
+          `${r.pinnedHosts} pinned host key${r.pinnedHosts === 1 ? '' : 's'}; exported ${r.createdAt} by version ${r.appVersion}.`,
+      )
+      if (r.secrets === 'opened') io.out('The secrets were verified and opened with the passphrase.')
+      if (r.secrets === 'not-opened') io.out(`The secrets were not opened (no passphrase in ${PASSPHRASE_ENV}).`)
+    }
+    return 0
+  } finally {
+    await cli.close()
+  }
+}
+
+async function supportBundle(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseOptions(args, {
+    profile: { type: 'string' },
+    out: { type: 'string' },
+    checks: { type: 'string' },
+    json: { type: 'boolean' },
+  })
+  if (values.profile === undefined || values.out === undefined)
+    throw new CliUsageError('support-bundle needs --profile P and --out FILE.')
+  const checks = await checksFile(values.checks)
+  const cli = await openCliService(io)
+  try {
+    const profile = await cli.resolveProfile(values.profile)
+    const runId = newRunId('support')
+    const stop = followRun(cli, io, runId)
+    const result = await cli.service.invoke(
+      'supportBundle',
+      { profileId: profile.id, outPath: values.out, ...(checks ? { checks } : {}) },
+      { runId },
+    )
+    stop()
+    const r = unwrap(result)
+    if (values.json) io.out(JSON.stringify(r))
+    else io.out(`Wrote ${r.path} (${r.bytes} bytes): ${r.files.join(', ')}. Secrets were removed.`)
+    return 0
+  } finally {
+    await cli.close()
+  }
+}
+
+/** `export`: writes the config bundle (a backup of the deployment's settings and keys). */
+export const exportCommand: CliCommand = {
+  name: 'export',
+  usage: 'export --profile P --out FILE [--checks FILE] [--skip-servers] [--json]',
+  summary: 'Export the deployment as one config bundle file (settings, pinned keys, checks, encrypted key backups).',
+  help: [
+    'Writes a zip: manifest.json (app version, date, profile, SHA-256 of every file), the servers, each',
+    "server's config.env with secret values emptied, node-config, the ML nodes, the pinned host keys, the",
+    'last check results (JSON and HTML) and a README with the commands to redo the deployment by hand.',
+    'The network server’s keys (.inference/keyring-file, .tmkms/secrets, .inference/config/node_key.json)',
+    'and the keyring password held in this session go into secrets.tar.age, encrypted with a passphrase',
+    '(age format: `age -d -o secrets.tar secrets.tar.age` opens it too). Never .inference/data.',
+    'The servers are read over SSH, read-only (sudo -n for the root-owned folders); a missing file is',
+    'listed in the manifest as absent.',
+    `The passphrase comes from ${PASSPHRASE_ENV}, else it is asked twice on the terminal; never a flag.`,
+    'Options:',
+    '  --profile P       a saved profile (id or name)',
+    '  --out FILE        the zip to write (mode 0600)',
+    '  --checks FILE     include check results (the output of `check --json`)',
+    '  --skip-servers    do not connect to the servers (no config.env, no key backups)',
+    '  --json            print {path, bytes, files[], absent[], secrets, problems[]}',
+    'Exit status: 0 written; 1 failed, or a server could not be read (the rest was still written);',
+    '2 wrong usage.',
+  ].join('\n'),
+  async run(args, io) {
+    return exportBundle(args, io)
+  },
+}
+
+/** `import FILE`: verifies a config bundle and saves its profile and pinned keys. */
+export const importCommand: CliCommand = {
+  name: 'import',
+  usage: 'import FILE [--no-secrets] [--json]',
+  summary: 'Import a config bundle: verify it, then save its profile and pinned host keys here.',
+  help: [
+    'Verifies every checksum, then saves the profile (a new id when the id is taken) and the pinned host',
+    'keys in the data folder. A damaged, truncated or changed bundle is refused with the reason and nothing',
+    `is written. The passphrase (${PASSPHRASE_ENV}, else asked on the terminal) opens the secrets; a wrong`,
+    'one is refused (nothing written) and the keyring password is held for this session only.',
+    'Options:',
+    '  --no-secrets      do not ask for the passphrase (the secrets stay sealed in the bundle)',
+    '  --json            print {profileId, profileName, renamed, pinnedHosts, secrets, appVersion, createdAt}',
+    'Exit status: 0 imported; 1 a damaged or changed bundle or a wrong passphrase; 2 wrong usage.',
+  ].join('\n'),
+  async run(args, io) {
+    return importBundle(args, io)
+  },
+}
+
+/** `support-bundle`: a redacted bundle for asking for help. */
+export const supportBundleCommand: CliCommand = {
+  name: 'support-bundle',
+  usage: 'support-bundle --profile P --out FILE [--checks FILE] [--json]',
+  summary: 'Write a support bundle (versions, profile, checks, journal, container logs) with every secret removed.',
+  help: [
+    'Options:',
+    '  --profile P     a saved profile (id or name)',
+    '  --out FILE      the zip to write',
+    '  --checks FILE   include check results (the output of `check --json`)',
+    '  --json          print {path, bytes, files[]}',
+    'Every text passes one redaction: passwords, passphrases, the keyring password, 24 words and private',
+    'keys are replaced by [REDACTED]. Containers are read read-only (the last 300 lines of each).',
+    'Exit status: 0 written, 1 failed, 2 wrong usage.',
+  ].join('\n'),
+  async run(args, io) {
+    return supportBundle(args, io)
+  },
+}

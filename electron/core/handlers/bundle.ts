@@ -1,0 +1,185 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { DEFAULT_DEPLOY_DIR } from '../../shared/deployment'
+import type { Profile } from '../../shared/profile'
+import { toAppError, AppFailure } from '../errors'
+import type { Handlers } from '../handler-types'
+import { buildConfigBundle, openConfigBundle, type ServerFiles } from '../bundle/config-bundle'
+import { readServerFiles } from '../bundle/remote-files'
+import { buildSupportBundle, type ContainerLog } from '../bundle/support-bundle'
+import type { SessionSecrets } from '../deploy/session-secrets'
+import { LocalJournal } from '../deploy/journal'
+import { dockerFor, listContainerStates, streamContainerLogs } from '../docker/docker-client'
+import { PinStore, type PinnedKey } from '../ssh/pin-store'
+import type { SshPool } from '../ssh/pool'
+import { knownHostsName } from '../ssh/host-key'
+import { targetOf } from '../ssh/targets'
+import type { ProfileStore } from '../storage/profile-store'
+
+/** Lines of each container's log in a support bundle. */
+const SUPPORT_LOG_TAIL = 300
+
+async function writeOut(path: string, data: Uint8Array): Promise<string> {
+  const full = resolve(path)
+  try {
+    await writeFile(full, data, { mode: 0o600 })
+  } catch (error) {
+    throw new AppFailure('STORAGE_FAILED', `Could not write ${full}.`, {
+      hint: 'Choose a folder you can write to.',
+      cause: error,
+    })
+  }
+  return full
+}
+
+/** The pinned host keys of the profile's servers, by known_hosts name. */
+async function pinsOf(store: PinStore, profile: Profile): Promise<Record<string, PinnedKey[]>> {
+  const out: Record<string, PinnedKey[]> = {}
+  for (const s of profile.servers) {
+    const keys = await store.get(s.address, s.port)
+    if (keys.length > 0) out[knownHostsName(s.address, s.port)] = keys
+  }
+  return out
+}
+
+/** A free profile id based on `id` (`id-2`, `id-3`, …). */
+async function freeId(profiles: ProfileStore, id: string): Promise<string> {
+  const { profiles: all } = await profiles.list()
+  const taken = new Set(all.map((p) => p.id))
+  if (!taken.has(id)) return id
+  for (let n = 2; ; n++) {
+    const candidate = `${id.slice(0, 58)}-${n}`
+    if (!taken.has(candidate)) return candidate
+  }
+}
+
+/** Step 9: export and import of the config bundle, and the support bundle. */
+export function createBundleHandlers(deps: {
+  profiles: ProfileStore
+  pool: () => SshPool
+  dataDir: string
+  appVersion: string
+  secrets: SessionSecrets
+}): Handlers<'exportConfigBundle' | 'importConfigBundle' | 'supportBundle'> {
+  const pins = new PinStore(deps.dataDir)
+  return {
+    async exportConfigBundle(input, call) {
+      const profile = await deps.profiles.load(input.profileId)
+      const dir = profile.deployment?.dir ?? DEFAULT_DEPLOY_DIR
+      const servers: ServerFiles[] = []
+      const problems: { serverId: string; message: string }[] = []
+      if (input.readServers !== false) {
+        for (const server of profile.servers) {
+          call.signal.throwIfAborted()
+          call.progress({ stepId: server.id, kind: 'start', title: 'bundle.progress.readServer', detail: server.name })
+          try {
+            servers.push(
+              await readServerFiles(deps.pool(), targetOf(server, profile.servers), server, dir, {
+                secrets: server.role !== 'ml',
+                signal: call.signal,
+              }),
+            )
+          } catch (error) {
+            const e = toAppError(error)
+            if (e.code === 'CANCELLED') throw error
+            problems.push({ serverId: server.id, message: e.message })
+          }
+        }
+      }
+      const keyringPassword = deps.secrets.get(profile.id)
+      const { zip, manifest } = await buildConfigBundle({
+        appVersion: deps.appVersion,
+        createdAt: new Date().toISOString(),
+        profile,
+        pins: await pinsOf(pins, profile),
+        ...(input.checks ? { checks: input.checks } : {}),
+        servers,
+        ...(keyringPassword !== undefined ? { keyringPassword } : {}),
+        passphrase: input.passphrase,
+      })
+      const path = await writeOut(input.outPath, zip)
+      call.progress({ stepId: 'bundle', kind: 'done', title: 'bundle.progress.written', detail: path })
+      return {
+        path,
+        bytes: zip.length,
+        files: Object.keys(manifest.files),
+        absent: manifest.absent.map((a) => `${a.serverId}:${a.path}`),
+        secrets: manifest.secrets,
+        problems,
+      }
+    },
+
+    async importConfigBundle(input) {
+      let bytes: Uint8Array
+      try {
+        bytes = new Uint8Array(await readFile(resolve(input.path)))
+      } catch (error) {
+        throw new AppFailure('NOT_FOUND', `Could not read ${input.path}.`, { cause: error })
+      }
+      // Everything is verified (and the secrets opened) before anything is written.
+      const opened = await openConfigBundle(bytes, input.passphrase)
+      const id = await freeId(deps.profiles, opened.profile.id)
+      const saved = await deps.profiles.save({ ...opened.profile, id })
+      let pinned = 0
+      for (const [name, keys] of Object.entries(opened.pins)) {
+        const server = saved.servers.find((s) => knownHostsName(s.address, s.port) === name)
+        if (!server) continue
+        for (const key of keys) await pins.pin(server.address, server.port, key)
+        pinned += 1
+      }
+      const keyring = opened.secrets?.find((e) => e.path === 'keyring-password.txt')
+      if (keyring) deps.secrets.set(saved.id, Buffer.from(keyring.data).toString('utf8').replace(/\n$/, ''))
+      return {
+        profileId: saved.id,
+        profileName: saved.name,
+        renamed: saved.id !== opened.profile.id,
+        pinnedHosts: pinned,
+        secrets: !opened.manifest.secrets ? 'none' : opened.secrets ? 'opened' : 'not-opened',
+        appVersion: opened.manifest.appVersion,
+        createdAt: opened.manifest.createdAt,
+      }
+    },
+
+    async supportBundle(input, call) {
+      const profile = await deps.profiles.load(input.profileId)
+      const containers: ContainerLog[] = []
+      const problems: { serverId: string; message: string }[] = []
+      for (const server of profile.servers) {
+        call.signal.throwIfAborted()
+        call.progress({ stepId: server.id, kind: 'start', title: 'bundle.progress.readLogs', detail: server.name })
+        try {
+          const target = targetOf(server, profile.servers)
+          const docker = dockerFor(deps.pool(), target)
+          for (const c of await listContainerStates(docker, target)) {
+            const lines: string[] = []
+            await streamContainerLogs(docker, target, c.id, {
+              follow: false,
+              tail: SUPPORT_LOG_TAIL,
+              signal: call.signal,
+              onLine: (line) => lines.push(line),
+            })
+            containers.push({ serverId: server.id, name: c.name, state: c.state, lines })
+          }
+        } catch (error) {
+          const e = toAppError(error)
+          if (e.code === 'CANCELLED') throw error
+          problems.push({ serverId: server.id, message: e.message })
+        }
+      }
+      const journal = (await new LocalJournal(deps.dataDir).read(profile.id)).map((e) => JSON.stringify(e)).join('\n')
+      const keyring = deps.secrets.get(profile.id)
+      const { zip, files } = buildSupportBundle({
+        appVersion: deps.appVersion,
+        createdAt: new Date().toISOString(),
+        profile,
+        ...(input.checks ? { checks: input.checks } : {}),
+        journal,
+        containers,
+        problems,
+        knownSecrets: keyring !== undefined ? [keyring] : [],
+      })
+      const path = await writeOut(input.outPath, zip)
+      return { path, bytes: zip.length, files }
+    },
+  }
+}

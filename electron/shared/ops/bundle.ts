@@ -1,0 +1,78 @@
+import { z } from 'zod'
+import { op } from '../op'
+
+const profileId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+/** A local file path (absolute, or relative to the process's working folder). */
+const filePath = z.string().min(1).max(4096)
+/** The passphrase protecting a config bundle's secrets (age scrypt). Never stored, logged or returned. */
+export const bundlePassphraseSchema = z.string().min(8).max(1024)
+/** The last check results as the renderer or CLI holds them (stored as given, redacted in support bundles). */
+const checkResults = z.array(z.record(z.string().max(100), z.unknown())).max(2000)
+
+/** What an export wrote. */
+export interface BundleExportResult {
+  readonly path: string
+  readonly bytes: number
+  /** Paths inside the zip, besides manifest.json. */
+  readonly files: readonly string[]
+  /** Remote files looked for and not found (`<server>:<path>`). */
+  readonly absent: readonly string[]
+  /** Whether `secrets.tar.age` is inside. */
+  readonly secrets: boolean
+  /** Servers that could not be read, and why (the export still has the rest). */
+  readonly problems: readonly { readonly serverId: string; readonly message: string }[]
+}
+
+/** What an import saved. */
+export interface BundleImportResult {
+  readonly profileId: string
+  readonly profileName: string
+  /** True when the profile id was taken and a new one was given. */
+  readonly renamed: boolean
+  readonly pinnedHosts: number
+  /** Whether the bundle holds encrypted secrets, and whether they were opened with the passphrase. */
+  readonly secrets: 'none' | 'opened' | 'not-opened'
+  readonly appVersion: string
+  readonly createdAt: string
+}
+
+/** What a support bundle wrote. */
+export interface SupportBundleResult {
+  readonly path: string
+  readonly bytes: number
+  readonly files: readonly string[]
+}
+
+/** Step 9: the config bundle (export / import) and the support bundle. */
+export const bundleOps = {
+  /**
+   * Writes the config bundle of a profile to `outPath`: manifest with checksums, servers, config.env
+   * without secrets, ML nodes, pinned keys, checks, README, and the secrets encrypted with `passphrase`.
+   * Reads the servers read-only over SSH (`readServers`, default true).
+   */
+  exportConfigBundle: op<BundleExportResult>()(
+    z
+      .object({
+        profileId,
+        outPath: filePath,
+        passphrase: bundlePassphraseSchema,
+        checks: checkResults.optional(),
+        readServers: z.boolean().optional(),
+      })
+      .strict(),
+    { long: true },
+  ),
+  /**
+   * Verifies a config bundle and saves its profile (a new id when taken) and pinned host keys.
+   * A damaged or changed bundle is refused (INVALID_INPUT) and nothing is written; a passphrase that
+   * does not open the secrets is WRONG_PASSPHRASE.
+   */
+  importConfigBundle: op<BundleImportResult>()(
+    z.object({ path: filePath, passphrase: bundlePassphraseSchema.optional() }).strict(),
+  ),
+  /** Writes the redacted support bundle of a profile to `outPath` (versions, profile, checks, journal, container logs). */
+  supportBundle: op<SupportBundleResult>()(
+    z.object({ profileId, outPath: filePath, checks: checkResults.optional() }).strict(),
+    { long: true },
+  ),
+}
