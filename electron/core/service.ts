@@ -20,9 +20,7 @@ import { SecretStore } from './secrets/secret-store'
 import { createNodeHandlers } from './handlers/nodes'
 import { createConfigHandlers } from './handlers/config'
 import { SessionSecrets } from './deploy/session-secrets'
-import { createDeployHandlers } from './handlers/deploy'
-import { createLaunchHandlers } from './handlers/launch'
-import { createBundleHandlers } from './handlers/bundle'
+import { createDeployHandlers, PlanRegistry } from './handlers/deploy'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -80,13 +78,14 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
   })
   disposers.push(keys.dispose)
 
+  const plans = new PlanRegistry()
   const handlers: AllHandlers = {
     ...createAppHandlers({ env, settings }),
     ...createProfileHandlers({ profiles, settings }),
     ...ssh.handlers,
     ...createCheckHandlers({ profiles, executor: () => ssh.pool }),
     ...keys.handlers,
-    ...createNodeHandlers({ profiles, pool: () => ssh.pool }),
+    ...createNodeHandlers({ profiles, pool: () => ssh.pool, plans, dataDir: env.dataDir, log }),
     ...createConfigHandlers({ profiles, secrets: sessionSecrets }),
     ...createDeployHandlers({
       profiles,
@@ -94,6 +93,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
       dataDir: env.dataDir,
       log,
       secrets: sessionSecrets,
+      plans,
     }),
     ...createLaunchHandlers({ profiles, pool: () => ssh.pool }),
     ...createBundleHandlers({

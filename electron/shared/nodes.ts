@@ -26,6 +26,44 @@ export const nodesProfileInputSchema = z
 /** See {@link nodesProfileInputSchema}. */
 export type NodesProfileInput = z.infer<typeof nodesProfileInputSchema>
 
+/** What a node plan does: register or update (upsert by id), enable, disable, remove. */
+export const NODE_CHANGES = ['register', 'enable', 'disable', 'remove'] as const
+/** One of {@link NODE_CHANGES}. */
+export type NodeChange = (typeof NODE_CHANGES)[number]
+
+/**
+ * Input of `planNodes`: the profile, the change, and the node (all the profile's nodes when omitted
+ * for `register`). `host` overrides the ML server's private address of that one node (made bare; the
+ * plan says when something was stripped). Removing needs `confirm: true`.
+ */
+export const planNodesInputSchema = z
+  .object({
+    ...profileChoice,
+    change: z.enum(NODE_CHANGES),
+    nodeId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/)
+      .optional(),
+    host: z.string().trim().min(1).max(300).optional(),
+    confirm: z.literal(true).optional(),
+  })
+  .strict()
+  .refine(oneProfile.check, oneProfile.message)
+  .refine((v) => v.change === 'register' || v.nodeId !== undefined, {
+    message: 'Name the node (nodeId) to enable, disable or remove.',
+    path: ['nodeId'],
+  })
+  .refine((v) => v.host === undefined || v.nodeId !== undefined, {
+    message: 'A host is given for one node: name it (nodeId).',
+    path: ['host'],
+  })
+  .refine((v) => v.change !== 'remove' || v.confirm === true, {
+    message: 'Removing a node needs confirm: true.',
+    path: ['confirm'],
+  })
+/** See {@link planNodesInputSchema}. */
+export type PlanNodesInput = z.infer<typeof planNodesInputSchema>
+
 /** Input of `getStatus`: the profile, and optionally the account address to look up at the seed. */
 export const statusInputSchema = z
   .object({

@@ -69,7 +69,7 @@ function changeLine(c: DeployChange): string {
 }
 
 /** Prints a plan for people: per host its changes (diffs of files indented), notices, or "nothing to change". */
-function printPlan(io: CliIo, plan: DeployPlan, print: (line: string) => void = (l) => io.out(l)): void {
+export function printPlan(io: CliIo, plan: DeployPlan, print: (line: string) => void = (l) => io.out(l)): void {
   for (const host of plan.hosts) {
     print(`${host.host}:`)
     for (const notice of host.notices) print(`  note: ${renderDeployText(notice)}`)
@@ -112,7 +112,8 @@ export const planCommand: CliCommand = {
   },
 }
 
-async function confirm(io: CliIo): Promise<boolean> {
+/** Asks on a terminal whether to apply; false (refused) when stdin is not a terminal. */
+export async function confirm(io: CliIo): Promise<boolean> {
   const stdin = io.stdin as NodeJS.ReadableStream & { isTTY?: boolean }
   if (stdin.isTTY !== true) return false
   io.err('Apply this plan? [y/N] ')

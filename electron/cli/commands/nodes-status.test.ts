@@ -58,8 +58,12 @@ describe('nodes and status commands', () => {
   it('refuse a missing --profile or an unknown subcommand with exit 2', async () => {
     expect(await main(['nodes', 'list'], io())).toBe(2)
     const e = io()
-    expect(await main(['nodes', 'enable', '--profile', profileFile, '--id', 'ml1'], e)).toBe(2)
-    expect(e.errors.join('\n')).toContain('available: list')
+    expect(await main(['nodes', 'rehearse', '--profile', profileFile, '--id', 'ml1'], e)).toBe(2)
+    expect(e.errors.join('\n')).toContain('available: list, add, update, enable, disable, remove')
+    expect(await main(['nodes', 'enable', '--profile', profileFile], io())).toBe(2)
+    const r = io()
+    expect(await main(['nodes', 'remove', '--profile', profileFile, '--id', 'ml1'], r)).toBe(2)
+    expect(r.errors.join('\n')).toContain('needs --yes')
     expect(await main(['status'], io())).toBe(2)
   })
 

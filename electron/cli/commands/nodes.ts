@@ -1,6 +1,18 @@
-import type { NodeRow, NodesListing } from '../../shared/nodes'
-import { openCliService, unwrap } from '../cli-service'
-import { CliUsageError, parseOptions, type CliCommand } from '../io'
+import type { ApplyResult, DeployPlan } from '../../shared/deploy'
+import type { NodeChange, NodeRow, NodesListing } from '../../shared/nodes'
+import type { Profile } from '../../shared/profile'
+import { renderDeployText } from '../../core/deploy/texts'
+import {
+  CliServiceError,
+  followRun,
+  newRunId,
+  openCliService,
+  printFailure,
+  unwrap,
+  type CliService,
+} from '../cli-service'
+import { CliUsageError, parseOptions, type CliCommand, type CliIo } from '../io'
+import { confirm, printPlan } from './deploy'
 
 /** One line of `nodes list --json`'s `nodes`. */
 export interface NodeJsonEntry {
@@ -69,8 +81,9 @@ function printListing(listing: NodesListing, out: (line: string) => void): void 
 /** `nodes`: the ML nodes registered with the network node's api. */
 export const nodesCommand: CliCommand = {
   name: 'nodes',
-  usage: 'nodes list --profile P [--json]',
-  summary: 'List the ML nodes the network node knows and compare them with the profile.',
+  usage:
+    'nodes list --profile P [--json] | nodes add|update|enable|disable|remove --profile P [--id ID] [--json] [--yes]',
+  summary: 'List, register, enable, disable or remove the ML nodes the network node knows.',
   help: [
     'Subcommands:',
     '  list   GET /admin/v1/nodes through an SSH tunnel to the network server’s 127.0.0.1:9200',
@@ -81,18 +94,32 @@ export const nodesCommand: CliCommand = {
     '  --id ID       only this node',
     '  --json        {"networkServer", "expectedSource", "nodes":[{id, comparison, differences, host,',
     '                inferencePort, pocPort, enabled, currentStatus, failureReason, models}]}',
-    'Adding, updating, enabling, disabling, removing and rehearsing nodes are not in this build: they are',
-    'server changes and wait for the plan/apply engine.',
-    'Exit status: 0 when every node is registered as the profile says, 1 when one is missing, unknown,',
-    'different, or the api cannot be read, 2 on wrong usage.',
+    '  add, update  register or update (POST /admin/v1/nodes, an upsert by id) the profile’s ML nodes',
+    '         (all, or --id ID) from step 4’s settings. A plan first: before anything is sent, the',
+    '         network server checks that the ML server answers on its inference and PoC ports, and every',
+    '         model is checked against the governance list; a failed check stops the plan. A scheme or',
+    '         path in the host is stripped (the api adds http:// itself) and the plan says so.',
+    '         --host H sets the ML server’s private address of that one node (needs --id).',
+    '  enable, disable  --id ID: enable or disable a node (a plan, then applied).',
+    '  remove   --id ID --yes: remove a node from the api (removing an unknown id says so).',
+    'Options:',
+    '  --yes         apply without asking (without it: asks on a terminal, refuses otherwise)',
+    '  --json        for add|update|enable|disable|remove: {"ok", "planEmpty", "actions":[{host, step,',
+    '                outcome, reason?}], "blocked":[texts], "notices":[texts]}',
+    'node-config.json is read only on the api’s first start; later changes go through these commands.',
+    'Exit status, list: 0 when every node is registered as the profile says, 1 when one is missing,',
+    'unknown, different, or the api cannot be read, 2 on wrong usage.',
+    'Exit status, changes: 0 when done (or nothing to do), 1 on a failure (the node, the step and the',
+    'reason are printed), 2 on wrong usage or a refused confirmation.',
   ].join('\n'),
   async run(args, io) {
     const [sub, ...rest] = args
+    if (sub !== undefined && sub in CHANGES) return runChange(CHANGES[sub] ?? 'register', sub, rest, io)
     if (sub !== 'list')
       throw new CliUsageError(
         sub === undefined
-          ? 'Give a subcommand: list.'
-          : `Unknown or unavailable subcommand "${sub}" (available: list).`,
+          ? 'Give a subcommand: list, add, update, enable, disable or remove.'
+          : `Unknown subcommand "${sub}" (available: list, add, update, enable, disable, remove).`,
       )
     const { values } = parseOptions(rest, {
       profile: { type: 'string' },
@@ -123,4 +150,122 @@ export const nodesCommand: CliCommand = {
       await cli.close()
     }
   },
+}
+
+const CHANGES: Readonly<Record<string, NodeChange>> = {
+  add: 'register',
+  update: 'register',
+  enable: 'enable',
+  disable: 'disable',
+  remove: 'remove',
+}
+
+async function planChange(
+  cli: CliService,
+  profile: Profile,
+  change: NodeChange,
+  id: string | undefined,
+  host: string | undefined,
+): Promise<DeployPlan> {
+  return unwrap(
+    await cli.service.invoke('planNodes', {
+      profile,
+      change,
+      ...(id !== undefined ? { nodeId: id } : {}),
+      ...(host !== undefined ? { host } : {}),
+      ...(change === 'remove' ? { confirm: true as const } : {}),
+    }),
+  )
+}
+
+/** `nodes add|update|enable|disable|remove`: a plan through the engine, shown, approved, applied. */
+async function runChange(
+  change: NodeChange,
+  sub: string,
+  rest: readonly string[],
+  io: CliIo,
+): Promise<number> {
+  const { values } = parseOptions([...rest], {
+    profile: { type: 'string' },
+    id: { type: 'string' },
+    host: { type: 'string' },
+    json: { type: 'boolean' },
+    yes: { type: 'boolean' },
+  })
+  if (!values.profile) throw new CliUsageError('--profile is required.')
+  if (change !== 'register' && values.id === undefined) throw new CliUsageError(`nodes ${sub} needs --id ID.`)
+  if (values.host !== undefined && values.id === undefined) throw new CliUsageError('--host needs --id ID.')
+  if (change === 'remove' && values.yes !== true) {
+    io.err('Not removed: nodes remove needs --yes.')
+    return 2
+  }
+  const cli = await openCliService(io)
+  try {
+    const profile = await cli.resolveProfile(values.profile)
+    const plan = await planChange(cli, profile, change, values.id, values.host)
+    printPlan(io, plan, (l) => io.err(l))
+    const steps = plan.hosts.flatMap((h) => h.steps)
+    const notices = plan.hosts.flatMap((h) => h.notices).map((n) => renderDeployText(n))
+    const blocked = steps.flatMap((s) =>
+      s.changes
+        .filter((c) => c.kind === 'blocked')
+        .map((c) => ({ step: s.actionId, text: renderDeployText(c.summary) })),
+    )
+    const report = (ok: boolean, result?: ApplyResult): void => {
+      if (values.json !== true) return
+      const hostName = new Map(plan.hosts.map((h) => [h.hostId, h.host]))
+      io.out(
+        JSON.stringify({
+          ok,
+          planEmpty: plan.empty,
+          actions: (result?.actions ?? []).map((a) => ({
+            host: hostName.get(a.hostId) ?? a.hostId,
+            step: a.actionId,
+            outcome: a.outcome,
+            ...(a.reason ? { reason: a.reason } : {}),
+          })),
+          blocked: blocked.map((b) => b.text),
+          notices,
+        }),
+      )
+    }
+    if (blocked.length > 0) {
+      for (const b of blocked) io.err(`Refused, step ${b.step}: ${b.text}`)
+      report(false)
+      return 1
+    }
+    if (plan.empty) {
+      if (values.json !== true) io.out('Nothing to change: the api already has this.')
+      report(true)
+      return 0
+    }
+    if (values.yes !== true && !(await confirm(io))) {
+      io.err('Not applied: pass --yes (or answer y on a terminal).')
+      return 2
+    }
+    const runId = newRunId('nodes')
+    const stop = followRun(cli, io, runId, (e) => {
+      if (e.kind !== 'progress' && e.kind !== 'log')
+        io.err(`[${e.stepId}] ${e.kind}${e.detail ? `: ${e.detail}` : ''}`)
+    })
+    let result: ApplyResult
+    try {
+      result = unwrap(await cli.service.invoke('applyPlan', { planId: plan.planId }, { runId }))
+    } finally {
+      stop()
+    }
+    for (const a of result.actions.filter((x) => x.outcome === 'failed'))
+      io.err(`Failed on node step ${a.actionId}: ${a.reason ?? 'unknown reason'}`)
+    report(result.ok, result)
+    if (values.json !== true) io.out(result.ok ? 'Done.' : 'Not everything was applied (see above).')
+    return result.ok ? 0 : 1
+  } catch (error) {
+    if (error instanceof CliServiceError) {
+      printFailure(io, error.error)
+      return 1
+    }
+    throw error
+  } finally {
+    await cli.close()
+  }
 }

@@ -1,20 +1,26 @@
 import type { I18nText } from '../../shared/deploy'
 import en from '../../shared/locales/deploy/en.json'
 import zhCN from '../../shared/locales/deploy/zh-CN.json'
+import nodesEn from '../../shared/locales/nodes-plan/en.json'
+import nodesZhCN from '../../shared/locales/nodes-plan/zh-CN.json'
 
 /** The deploy texts per locale (the renderer loads the same files). */
 export const DEPLOY_TEXT_LOCALES = { en, 'zh-CN': zhCN } as const
+/** The ML node plan texts (`deploy.node.*`, electron/shared/locales/nodes-plan), looked up after the deploy ones. */
+const NODE_TEXT_LOCALES = { en: nodesEn, 'zh-CN': nodesZhCN } as const
 
 /** Renders a deploy text (`deploy.*` key with `{{name}}` params); a param that is itself a key is rendered too. */
 export function renderDeployText(text: I18nText, locale: keyof typeof DEPLOY_TEXT_LOCALES = 'en'): string {
-  const lookup = (key: string): string | undefined => {
-    let node: unknown = DEPLOY_TEXT_LOCALES[locale]
+  const lookupIn = (tree: unknown, key: string): string | undefined => {
+    let node: unknown = tree
     for (const part of key.split('.')) {
       if (node === null || typeof node !== 'object') return undefined
       node = (node as Record<string, unknown>)[part]
     }
     return typeof node === 'string' ? node : undefined
   }
+  const lookup = (key: string): string | undefined =>
+    lookupIn(DEPLOY_TEXT_LOCALES[locale], key) ?? lookupIn(NODE_TEXT_LOCALES[locale], key)
   const template = lookup(text.key) ?? text.key
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
     const value = text.params?.[name]

@@ -52,6 +52,29 @@ function reportEngineEvent(call: CallContext, event: EngineEvent): void {
   }
 }
 
+/**
+ * The engines that hold plans awaiting approval, by plan id: shared by every feature that plans through
+ * the engine (deployment, ML nodes), so `applyPlan` applies any of them.
+ */
+export class PlanRegistry {
+  private readonly byPlan = new Map<string, DeployEngine>()
+
+  /** Remembers which engine holds `planId`. */
+  hold(planId: string, engine: DeployEngine): void {
+    this.byPlan.set(planId, engine)
+    while (this.byPlan.size > 64) {
+      const oldest = this.byPlan.keys().next().value
+      if (oldest === undefined) break
+      this.byPlan.delete(oldest)
+    }
+  }
+
+  /** The engine that holds `planId`, if any. */
+  engineOf(planId: string): DeployEngine | undefined {
+    return this.byPlan.get(planId)
+  }
+}
+
 /** The deploy feature: the engine, its journal, the session's keyring passwords and the handlers. */
 export function createDeployHandlers(deps: {
   profiles: ProfileStore
@@ -60,17 +83,14 @@ export function createDeployHandlers(deps: {
   log: Logger
   /** The service's one holder of keyring passwords (step 4's holdKeyringPassword fills it). */
   secrets: SessionSecrets
+  plans?: PlanRegistry
 }): Handlers<DeployOpName> {
   const journal = new LocalJournal(deps.dataDir)
   const secrets = deps.secrets
-  // One engine per profile, so each keeps its host markers; plans are held by the engine that made them.
-  const engines = new Map<string, DeployEngine>()
-  const planOwner = new Map<string, string>()
-  const engineFor = (profileId: string, markers: ReturnType<typeof gonkaMarkerStore>): DeployEngine => {
-    const engine = new DeployEngine({ journal, markers, log: deps.log })
-    engines.set(profileId, engine)
-    return engine
-  }
+  // One engine per plan, so each keeps its host markers; plans are held by the engine that made them.
+  const plans = deps.plans ?? new PlanRegistry()
+  const engineFor = (_profileId: string, markers: ReturnType<typeof gonkaMarkerStore>): DeployEngine =>
+    new DeployEngine({ journal, markers, log: deps.log })
 
   return {
     async planDeployment(input, call) {
@@ -99,13 +119,12 @@ export function createDeployHandlers(deps: {
         options,
         signal: call.signal,
       })
-      planOwner.set(plan.planId, profile.id)
+      plans.hold(plan.planId, engine)
       return plan
     },
 
     async applyPlan(input, call) {
-      const profileId = planOwner.get(input.planId)
-      const engine = profileId !== undefined ? engines.get(profileId) : undefined
+      const engine = plans.engineOf(input.planId)
       if (!engine)
         throw new AppFailure('NOT_FOUND', `No plan ${input.planId} is held; make a new plan.`, {
           details: { planId: input.planId },

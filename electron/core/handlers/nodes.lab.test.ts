@@ -5,9 +5,12 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canConnect, labHost, labSsh, type LabHost } from '../../../e2e/lab'
+import { blockPort } from '../../../e2e/lab/faults'
 import { describeLab } from '../../../e2e/lab/require-lab'
+import type { DeployPlan } from '../../shared/deploy'
+import { defaultDeploymentSettings } from '../../shared/deployment'
 import type { Profile, Server } from '../../shared/profile'
 import { AdminApiError, type AdminNodeInput } from '../gonka/admin-api'
 import { createLogger } from '../log'
@@ -271,5 +274,118 @@ mkdir -p ../../hf-cache
       await sh(net, `cd ${JOIN} && . ./config.env && docker compose start api 2>&1`)
     }
     await closedFromOutside()
+  })
+  describe('changes through the deploy engine (plan, approve, apply)', () => {
+    const withModels = (models: Record<string, string>): Profile => ({
+      ...profile,
+      deployment: {
+        ...defaultDeploymentSettings(),
+        dir: `~/${CLONE}`,
+        mlNodes: [ml1, ml2].map((h) => ({
+          serverId: h.name,
+          nodeId: h.name,
+          models: [{ id: models[h.name] ?? model, args: [] }],
+          maxConcurrent: 500,
+          inferencePort: 5050,
+          pocPort: 8080,
+        })),
+      },
+    })
+    const plan = async (input: Record<string, unknown>, p: Profile = withModels({})): Promise<DeployPlan> => {
+      const r = await service.invoke('planNodes', { profile: p, ...input })
+      if (!r.ok) throw new Error(r.error.message)
+      return r.value
+    }
+    const apply = async (planned: DeployPlan) => {
+      const r = await service.invoke('applyPlan', { planId: planned.planId })
+      if (!r.ok) throw new Error(r.error.message)
+      return r.value
+    }
+    const blockedKeys = (planned: DeployPlan): string[] =>
+      planned.hosts.flatMap((h) => h.changes.filter((c) => c.kind === 'blocked').map((c) => c.summary.key))
+    const rows = async () => {
+      const r = await service.invoke('listNodes', { profile })
+      if (!r.ok) throw new Error(r.error.message)
+      return r.value.rows.map((x) => [x.id, x.comparison, x.registered?.enabled ?? null])
+    }
+
+    it('removes both nodes (confirmed); removing an unknown id says so and changes nothing', async () => {
+      const refused = await service.invoke('planNodes', { profile, change: 'remove', nodeId: 'ml1' })
+      expect(refused.ok).toBe(false)
+      for (const id of ['ml1', 'ml2']) {
+        const p = await plan({ change: 'remove', nodeId: id, confirm: true })
+        expect(p.empty).toBe(false)
+        expect((await apply(p)).ok).toBe(true)
+      }
+      expect(await rows()).toEqual([
+        ['ml1', 'missing', null],
+        ['ml2', 'missing', null],
+      ])
+      const again = await plan({ change: 'remove', nodeId: 'ghost', confirm: true })
+      expect(again.empty).toBe(true)
+      expect(again.hosts[0]?.notices.map((n) => n.key)).toContain('deploy.node.change.unknownNode')
+      await closedFromOutside()
+    })
+
+    it('refuses an unknown model before sending anything', async () => {
+      const p = await plan({ change: 'register', nodeId: 'ml1' }, withModels({ ml1: 'no/such-model' }))
+      expect(blockedKeys(p)).toEqual(['deploy.node.change.unknownModel'])
+      const r = await apply(p).catch((e: unknown) => e)
+      expect(r instanceof Error || (r as { ok: boolean }).ok === false).toBe(true)
+      expect(await rows()).toEqual([
+        ['ml1', 'missing', null],
+        ['ml2', 'missing', null],
+      ])
+    })
+
+    it('refuses an ML server the network server cannot reach, before registration', async () => {
+      const undo = await blockPort(lab(), 'ml2', {
+        port: 8080,
+        from: ['net'],
+        published: true,
+        action: 'REJECT',
+      })
+      try {
+        const p = await plan({ change: 'register', nodeId: 'ml2' })
+        expect(blockedKeys(p)).toEqual(['deploy.node.change.unreachable'])
+        expect(JSON.stringify(p)).toContain('"port":8080')
+      } finally {
+        await undo()
+      }
+      expect(await rows()).toEqual([
+        ['ml1', 'missing', null],
+        ['ml2', 'missing', null],
+      ])
+    })
+
+    it('registers ml1 (http:// stripped, with the notice) and ml2; a second plan is empty', async () => {
+      const one = await plan({ change: 'register', nodeId: 'ml1', host: `http://${ml1.address}` })
+      expect(one.hosts[0]?.notices).toEqual([
+        {
+          key: 'deploy.node.notice.hostStripped',
+          params: { id: 'ml1', raw: `http://${ml1.address}`, host: ml1.address },
+        },
+      ])
+      expect(JSON.stringify(one.hosts[0]?.changes)).not.toContain('http://')
+      expect((await apply(one)).ok).toBe(true)
+      const all = await plan({ change: 'register' })
+      expect(all.hosts[0]?.steps.map((s) => s.actionId)).toEqual(['net/ml-node/ml2'])
+      expect((await apply(all)).ok).toBe(true)
+      expect(await rows()).toEqual([
+        ['ml1', 'registered', true],
+        ['ml2', 'registered', true],
+      ])
+      expect((await plan({ change: 'register' })).empty).toBe(true)
+      await closedFromOutside()
+    })
+
+    it('disables and enables a node', async () => {
+      expect((await apply(await plan({ change: 'disable', nodeId: 'ml1' }))).ok).toBe(true)
+      expect(await rows()).toContainEqual(['ml1', 'registered', false])
+      expect((await plan({ change: 'disable', nodeId: 'ml1' })).empty).toBe(true)
+      expect((await apply(await plan({ change: 'enable', nodeId: 'ml1' }))).ok).toBe(true)
+      expect(await rows()).toContainEqual(['ml1', 'registered', true])
+      await closedFromOutside()
+    })
   })
 })

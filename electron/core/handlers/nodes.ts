@@ -1,4 +1,12 @@
+import type { DeployPlan } from '../../shared/deploy'
 import type { HostStatus, NodesListing, StatusProblem } from '../../shared/nodes'
+import { resolveNetworkModels } from '../checks/governance'
+import { DeployEngine } from '../deploy/engine'
+import { gonkaMarkerStore } from '../deploy/gonka-actions'
+import { LocalJournal } from '../deploy/journal'
+import type { Logger } from '../log'
+import { adminChangeAction, registerNodeAction, type NodeActionDeps } from '../gonka/node-actions'
+import type { PlanRegistry } from './deploy'
 import type { Profile } from '../../shared/profile'
 import { AppFailure, toAppError } from '../errors'
 import { AdminApiClient, ADMIN_API_PORT, tunnelAgent } from '../gonka/admin-api'
@@ -10,6 +18,13 @@ import type { SshPool } from '../ssh/pool'
 import { targetOf } from '../ssh/targets'
 import type { HostTarget } from '../ssh/types'
 import type { ProfileStore } from '../storage/profile-store'
+
+function isSshPool(pool: TunnelOpener): pool is SshPool {
+  return (
+    typeof (pool as Partial<SshPool>).exec === 'function' &&
+    typeof (pool as Partial<SshPool>).withSftp === 'function'
+  )
+}
 
 /** The pooled connections' tunnel opener (a narrow view of {@link SshPool}). */
 export type TunnelOpener = Pick<SshPool, 'forwardOut'>
@@ -43,12 +58,16 @@ function problem(part: StatusProblem['part'], error: unknown): StatusProblem {
   return { part, code: e.code, message: e.message }
 }
 
-/** Handlers of steps 7 (ML nodes, read side) and 8 (status). */
+/** Handlers of steps 7 (ML nodes: listing, and plans through the deploy engine) and 8 (status). */
 export function createNodeHandlers(deps: {
   profiles: ProfileStore
   pool: () => TunnelOpener | undefined
   now?: () => Date
-}): Handlers<'listNodes' | 'getStatus'> {
+  /** Where node plans are held for `applyPlan`; without it `planNodes` is unsupported. */
+  plans?: PlanRegistry
+  dataDir?: string
+  log?: Logger
+}): Handlers<'listNodes' | 'getStatus' | 'planNodes'> {
   const now = deps.now ?? (() => new Date())
   const poolOf = (): TunnelOpener => {
     const pool = deps.pool()
@@ -56,6 +75,64 @@ export function createNodeHandlers(deps: {
     return pool
   }
   return {
+    async planNodes(input, call): Promise<DeployPlan> {
+      const pool = poolOf()
+      if (!deps.plans || deps.dataDir === undefined || !isSshPool(pool))
+        throw new AppFailure('UNSUPPORTED', 'Node plans need the deploy engine and the SSH connection layer.')
+      const profile = input.profile ?? (await deps.profiles.load(input.profileId ?? ''))
+      const { client, serverId, target } = adminClientFor(pool, profile, call.signal)
+      const expected = expectedNodes(profile).nodes
+      let governance: Promise<readonly string[] | undefined> | undefined
+      const actionDeps: NodeActionDeps = {
+        client,
+        networkServerId: serverId,
+        exec: pool,
+        target,
+        governanceModels: (signal) => {
+          // Read once per plan; without a seed the models are not checked here (the api checks them).
+          const seed = profile.seedApiUrl?.trim() ?? ''
+          if (seed === '') return Promise.resolve(undefined)
+          governance ??= resolveNetworkModels([], seed, { signal }).then((r) =>
+            r.source === 'network' ? r.list.models.map((m) => m.id) : undefined,
+          )
+          return governance
+        },
+      }
+      let actions
+      if (input.change === 'register') {
+        const chosen =
+          input.nodeId === undefined ? expected : expected.filter((n) => n.nodeId === input.nodeId)
+        if (chosen.length === 0)
+          throw new AppFailure(
+            'NOT_FOUND',
+            input.nodeId === undefined
+              ? `Profile "${profile.name}" has no ML node to register.`
+              : `Profile "${profile.name}" has no ML node ${input.nodeId}.`,
+            { hint: 'Add the ML servers in step 1 and their nodes in step 4.' },
+          )
+        actions = chosen.map((n) =>
+          registerNodeAction(actionDeps, n, input.host !== undefined ? { rawHost: input.host } : {}),
+        )
+      } else {
+        actions = [adminChangeAction(actionDeps, input.change, input.nodeId ?? '')]
+      }
+      const engine = new DeployEngine({
+        journal: new LocalJournal(deps.dataDir),
+        markers: gonkaMarkerStore(pool, profile),
+        ...(deps.log ? { log: deps.log } : {}),
+      })
+      call.progress({ stepId: 'plan', kind: 'start', title: 'deploy.progress.planning' })
+      const server = profile.servers.find((s) => s.id === serverId)
+      const plan = await engine.plan({
+        profileId: profile.id,
+        actions,
+        hosts: [{ hostId: serverId, host: server?.name || server?.address || serverId }],
+        signal: call.signal,
+      })
+      deps.plans.hold(plan.planId, engine)
+      return plan
+    },
+
     async listNodes(input, call): Promise<NodesListing> {
       const profile = input.profile ?? (await deps.profiles.load(input.profileId ?? ''))
       const { client, serverId } = adminClientFor(poolOf(), profile, call.signal)

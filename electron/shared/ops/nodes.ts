@@ -1,5 +1,12 @@
 import { op } from '../op'
-import { nodesProfileInputSchema, statusInputSchema, type HostStatus, type NodesListing } from '../nodes'
+import type { DeployPlan } from '../deploy'
+import {
+  nodesProfileInputSchema,
+  planNodesInputSchema,
+  statusInputSchema,
+  type HostStatus,
+  type NodesListing,
+} from '../nodes'
 
 /** ML nodes (wizard step 7) and the host's status (step 8), read through the network server's admin API. */
 export const nodeOps = {
@@ -15,4 +22,11 @@ export const nodeOps = {
    * that cannot be read is listed in `problems`; the call fails only when the profile cannot be used.
    */
   getStatus: op<HostStatus>()(statusInputSchema),
+  /**
+   * Plans an ML node change through the deploy engine (nothing is written): register or update the
+   * profile's nodes (or one), enable, disable or remove one. Before a registration the plan checks
+   * from the network server that the ML server answers on both ports and that every model is in the
+   * governance list; a failed check is a `blocked` change. Apply the plan with `applyPlan`.
+   */
+  planNodes: op<DeployPlan>()(planNodesInputSchema, { long: true }),
 } as const
