@@ -168,13 +168,17 @@ async function planChange(
   host: string | undefined,
 ): Promise<DeployPlan> {
   return unwrap(
-    await cli.service.invoke('planNodes', {
-      profile,
-      change,
-      ...(id !== undefined ? { nodeId: id } : {}),
-      ...(host !== undefined ? { host } : {}),
-      ...(change === 'remove' ? { confirm: true as const } : {}),
-    }),
+    await cli.service.invoke(
+      'planNodes',
+      {
+        profile,
+        change,
+        ...(id !== undefined ? { nodeId: id } : {}),
+        ...(host !== undefined ? { host } : {}),
+        ...(change === 'remove' ? { confirm: true as const } : {}),
+      },
+      { runId: newRunId('nodes-plan') },
+    ),
   )
 }
 

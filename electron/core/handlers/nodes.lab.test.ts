@@ -2,6 +2,7 @@
 // deploy/join on `net` (admin API bound to net's 127.0.0.1:9200 only), ML nodes on ml1 and ml2. The
 // app reaches the admin API only through the SSH tunnel of its pooled connection; port 9200 is
 // checked closed from outside before and after every step.
+import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -276,6 +277,13 @@ mkdir -p ../../hf-cache
     await closedFromOutside()
   })
   describe('changes through the deploy engine (plan, approve, apply)', () => {
+    // The api was just started again by the test before: wait until it answers through the tunnel.
+    beforeAll(async () => {
+      for (let i = 0; i < 60; i++) {
+        if ((await service.invoke('listNodes', { profile })).ok) return
+        await new Promise((r) => setTimeout(r, 500))
+      }
+    }, 60_000)
     const withModels = (models: Record<string, string>): Profile => ({
       ...profile,
       deployment: {
@@ -292,12 +300,20 @@ mkdir -p ../../hf-cache
       },
     })
     const plan = async (input: Record<string, unknown>, p: Profile = withModels({})): Promise<DeployPlan> => {
-      const r = await service.invoke('planNodes', { profile: p, ...input })
+      const r = await service.invoke(
+        'planNodes',
+        { profile: p, ...input },
+        { runId: `lab-plan-${randomUUID()}` },
+      )
       if (!r.ok) throw new Error(r.error.message)
       return r.value
     }
     const apply = async (planned: DeployPlan) => {
-      const r = await service.invoke('applyPlan', { planId: planned.planId })
+      const r = await service.invoke(
+        'applyPlan',
+        { planId: planned.planId },
+        { runId: `lab-apply-${randomUUID()}` },
+      )
       if (!r.ok) throw new Error(r.error.message)
       return r.value
     }
