@@ -23,6 +23,7 @@ import { SessionSecrets } from './deploy/session-secrets'
 import { createDeployHandlers, PlanRegistry } from './handlers/deploy'
 import { createLaunchHandlers } from './handlers/launch'
 import { createBundleHandlers } from './handlers/bundle'
+import { createServerKeyHandlers } from './handlers/server-keys'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -105,6 +106,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
       appVersion: env.appVersion,
       secrets: sessionSecrets,
     }),
+    ...createServerKeyHandlers({ profiles, pool: () => ssh.pool, plans, dataDir: env.dataDir, log }),
   }
 
   async function call(
