@@ -10,10 +10,10 @@ import type { ApplyResult, DeployPlan } from '../../shared/deploy'
 import type { Profile } from '../../shared/profile'
 import type { PushedEvent } from '../../shared/progress'
 import type { ServerKeysStatus } from '../../shared/server-keys'
-import { main } from '../../cli/index'
+import { main } from '../index'
 import { memoryIo } from '../../test-support/memory-io'
 import { startTempService } from '../../test-support/temp-service'
-import type { AppService } from '../service'
+import type { AppService } from '../../core/service'
 
 // Step 3 on the server against the lab (real sshd, dockerd, compose; Gonka stand-ins): the keys backup
 // before any change, the warm key made once in the api container and reused, registration confirmed
@@ -115,7 +115,7 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
       ],
       `${COLD_PASSWORD}\n${COLD_PASSWORD}\n`,
     )
-    const pubkey = (JSON.parse(JSON.parse(made).pubkey) as { key: string }).key
+    const pubkey = (JSON.parse((JSON.parse(made) as { pubkey: string }).pubkey) as { key: string }).key
     const now = new Date().toISOString()
     const saved = await service.invoke('saveProfile', {
       profile: {
