@@ -277,8 +277,16 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
   }, 240_000)
 
   it('detects the grants after the grant command runs, and names a missing permission', async () => {
+    const deployNotices = async (): Promise<string> => {
+      const r = await service.invoke('planDeployment', { profileId: profile.id }, { runId: runId('plan') })
+      if (!r.ok) throw new Error(r.error.message)
+      return JSON.stringify(r.value.hosts.flatMap((h) => h.notices))
+    }
     const before = await status()
     expect(before.canServe).toBe(false)
+    // The deployment plan says plainly that the host cannot serve yet, and why.
+    expect(await deployNotices()).toContain('deploy.keys.cannotServe.titleHost')
+    expect(await deployNotices()).toContain('deploy.keys.cannotServe.grantsMissing')
     expect(before.grants?.missing).toHaveLength(20)
     const command = before.grantCommand ?? ''
     expect(command).toBe(
@@ -296,6 +304,7 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
     if (!waited.ok) throw new Error(waited.error.message)
     expect(waited.value.grants).toMatchObject({ complete: true, missing: [], feeAllowance: 'present' })
     expect(waited.value.canServe).toBe(true)
+    expect(await deployNotices()).not.toContain('deploy.keys.cannotServe')
 
     await seedPost('/standin/v1/revoke', {
       granter: before.account?.address,

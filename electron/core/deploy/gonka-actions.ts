@@ -11,12 +11,7 @@ import {
   pullImage,
   type ContainerState,
 } from '../docker/docker-client'
-import {
-  composeMissing,
-  detectCompose,
-  runComposeOrThrow,
-  type ComposeFlavour,
-} from '../docker/compose'
+import { composeMissing, detectCompose, runComposeOrThrow, type ComposeFlavour } from '../docker/compose'
 import { AppFailure } from '../errors'
 import { desiredConfigEnv, maskSecrets, nodeConfigJson } from '../gonka/desired-config'
 import type { SshPool } from '../ssh/pool'
@@ -31,7 +26,7 @@ import {
   writeRemoteFile,
   type RemoteFileState,
 } from './remote-file'
-import { backupAction } from './key-actions'
+import { backupAction, serveNoticeAction } from './key-actions'
 import type { ActionContext, AnyAction, HostMarkerStore } from './types'
 
 /** The network node's services started first, before the keys exist (quickstart order). */
@@ -773,7 +768,8 @@ export function gonkaActions(deps: GonkaActionDeps): AnyAction[] {
       const first = `${id}/compose/${FIRST_SERVICES.join(',')}`
       // A dated backup of the keyring and .tmkms/ before the containers touch them (step 3).
       const backup = backupAction(h)
-      actions.push(backup)
+      // Read only: says why the host cannot serve yet (warm key, registration, grants on chain).
+      actions.push(backup, serveNoticeAction(h))
       actions.push(
         composeAction(
           h,

@@ -1,12 +1,27 @@
 import { posix } from 'node:path'
 import type { DeployChange, I18nText } from '../../shared/deploy'
-import type { KeysBackup, WarmKeyView } from '../../shared/server-keys'
+import type {
+  GrantsView,
+  KeysBackup,
+  RegistrationView,
+  ServerKeysStatus,
+  WarmKeyView,
+} from '../../shared/server-keys'
 import { dockerFor, listContainerStates } from '../docker/docker-client'
 import { runCompose } from '../docker/compose'
 import { AppFailure } from '../errors'
 import { accountFromPubkey } from '../gonka/keys'
 import { PublicApiClient } from '../gonka/public-api'
-import { readAccount, registrationTimeoutText, seedBase } from '../gonka/server-keys'
+import { participantStatusName } from '../gonka/public-api'
+import {
+  cannotServeReasons,
+  grantCommand,
+  readAccount,
+  readGrants,
+  registrationTimeoutText,
+  seedBase,
+} from '../gonka/server-keys'
+import { toAppError } from '../errors'
 import { FIRST_SERVICES, NETWORK_COMPOSE, type HostContext } from './gonka-actions'
 import type { ActionContext, AnyAction } from './types'
 
@@ -482,4 +497,120 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', onAbort, { once: true })
   })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status
+
+/** Everything step 3 shows of the server side at once (nothing is written). */
+export async function readServerKeysStatus(
+  h: HostContext,
+  coldKeyName: string | undefined,
+  signal: AbortSignal,
+): Promise<ServerKeysStatus> {
+  const seed = seedBase(h.profileSeed)
+  const [warmState, backups] = await Promise.all([
+    readWarmKey(h, signal).catch((e: unknown) => {
+      const err = toAppError(e)
+      if (err.code === 'CANCELLED') throw e
+      return undefined
+    }),
+    listKeysBackups(h, signal).catch(() => []),
+  ])
+  const warm = warmState?.view ?? {
+    state: 'unknown' as const,
+    keyName: h.settings.keyName,
+    keys: [],
+    reason: 'The network server could not be read.',
+  }
+  let account: { address: string; pubkey: string } | undefined
+  const pubkey = (h.settings.accountPubkey ?? '').trim()
+  if (pubkey) {
+    try {
+      account = { address: accountFromPubkey(pubkey).address, pubkey }
+    } catch {
+      account = undefined
+    }
+  }
+  let registration: RegistrationView = { state: 'unknown', reason: 'no-account' }
+  if (account && seed) {
+    try {
+      const p = await new PublicApiClient(seed).participant(account.address, signal)
+      registration = p
+        ? {
+            state: 'registered',
+            address: account.address,
+            ...(p.inference_url ? { url: p.inference_url } : {}),
+            ...(p.status !== undefined ? { status: participantStatusName(p.status) } : {}),
+          }
+        : { state: 'not-found', address: account.address }
+    } catch (error) {
+      const e = toAppError(error)
+      if (e.code === 'CANCELLED') throw error
+      registration = { state: 'unknown', address: account.address, reason: e.message }
+    }
+  } else if (!seed) registration = { state: 'unknown', reason: 'no-seed' }
+  let grants: GrantsView | undefined
+  let grantsError: string | undefined
+  if (account && warm.address && seed) {
+    try {
+      grants = await readGrants(seed, account.address, warm.address, { signal })
+    } catch (error) {
+      const e = toAppError(error)
+      if (e.code === 'CANCELLED') throw error
+      grantsError = e.message
+    }
+  }
+  const reasons = cannotServeReasons({
+    warmPresent: warm.state === 'present',
+    registered: registration.state === 'registered',
+    ...(grants ? { grants } : {}),
+  })
+  return {
+    networkServerId: h.server.id,
+    warm,
+    backups,
+    ...(account ? { account } : {}),
+    registration,
+    ...(grants ? { grants } : {}),
+    ...(grantsError ? { grantsError } : {}),
+    ...(warm.address && seed
+      ? {
+          grantCommand: grantCommand({
+            warmAddress: warm.address,
+            seedUrl: seed,
+            ...(coldKeyName ? { coldKeyName } : {}),
+          }),
+        }
+      : {}),
+    canServe: reasons.length === 0,
+    cannotServeWhy: reasons,
+  }
+}
+
+/**
+ * A read-only step of the deployment plan: changes nothing, and says plainly why the host cannot serve
+ * yet (no warm key, not registered, grants not seen on chain) until it can.
+ */
+export function serveNoticeAction(h: HostContext): AnyAction {
+  const host = h.server.name || h.server.address
+  return {
+    id: `${h.server.id}/keys/serve`,
+    hostId: h.server.id,
+    dependsOn: [],
+    title: t('action.serve', { host }),
+    async inspect(signal: AbortSignal): Promise<readonly I18nText[]> {
+      try {
+        return (await readServerKeysStatus(h, undefined, signal)).cannotServeWhy
+      } catch (error) {
+        if (error instanceof AppFailure && error.code === 'CANCELLED') throw error
+        return [t('cannotServe.grantsUnknown')]
+      }
+    },
+    describe: () => [],
+    notices: (why: readonly I18nText[]) =>
+      why.length === 0 ? [] : [t('cannotServe.titleHost', { host }), ...why],
+    fingerprint: () => '',
+    apply: () => Promise.resolve(),
+  }
 }

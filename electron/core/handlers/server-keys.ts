@@ -3,30 +3,20 @@ import { isAbsolute, join } from 'node:path'
 import type { DeployPlan } from '../../shared/deploy'
 import { defaultDeploymentSettings } from '../../shared/deployment'
 import type { Profile } from '../../shared/profile'
-import type { GrantsView, RegistrationView, ServerKeysStatus } from '../../shared/server-keys'
+import type { ServerKeysStatus } from '../../shared/server-keys'
 import { DeployEngine } from '../deploy/engine'
 import { gonkaMarkerStore, HostContext } from '../deploy/gonka-actions'
 import { LocalJournal } from '../deploy/journal'
 import {
   backupAction,
   listKeysBackups,
-  readWarmKey,
+  readServerKeysStatus,
   registerAction,
   warmKeyAction,
 } from '../deploy/key-actions'
-import { AppFailure, toAppError } from '../errors'
-import { accountFromPubkey } from '../gonka/keys'
+import { AppFailure } from '../errors'
 import { networkServerOf } from '../gonka/nodes-view'
-import { participantStatusName, PublicApiClient } from '../gonka/public-api'
-import {
-  cannotServeReasons,
-  grantCommand,
-  permissionName,
-  readAccount,
-  readGrants,
-  registrationTimeoutText,
-  seedBase,
-} from '../gonka/server-keys'
+import { permissionName, readAccount, registrationTimeoutText } from '../gonka/server-keys'
 import type { CallContext, Handlers } from '../handler-types'
 import type { Logger } from '../log'
 import type { SshPool } from '../ssh/pool'
@@ -80,85 +70,7 @@ export function createServerKeyHandlers(deps: {
     coldKeyName: string | undefined,
     signal: AbortSignal,
   ): Promise<ServerKeysStatus> {
-    const h = networkHost(poolOf(), profile)
-    const seed = seedBase(profile.seedApiUrl ?? '')
-    const [warmState, backups] = await Promise.all([
-      readWarmKey(h, signal).catch((e: unknown) => {
-        const err = toAppError(e)
-        if (err.code === 'CANCELLED') throw e
-        return undefined
-      }),
-      listKeysBackups(h, signal).catch(() => []),
-    ])
-    const warm = warmState?.view ?? {
-      state: 'unknown' as const,
-      keyName: h.settings.keyName,
-      keys: [],
-      reason: 'The network server could not be read.',
-    }
-    let account: { address: string; pubkey: string } | undefined
-    const pubkey = (h.settings.accountPubkey ?? '').trim()
-    if (pubkey) {
-      try {
-        account = { address: accountFromPubkey(pubkey).address, pubkey }
-      } catch {
-        account = undefined
-      }
-    }
-    let registration: RegistrationView = { state: 'unknown', reason: 'no-account' }
-    if (account && seed) {
-      try {
-        const p = await new PublicApiClient(seed).participant(account.address, signal)
-        registration = p
-          ? {
-              state: 'registered',
-              address: account.address,
-              ...(p.inference_url ? { url: p.inference_url } : {}),
-              ...(p.status !== undefined ? { status: participantStatusName(p.status) } : {}),
-            }
-          : { state: 'not-found', address: account.address }
-      } catch (error) {
-        const e = toAppError(error)
-        if (e.code === 'CANCELLED') throw error
-        registration = { state: 'unknown', address: account.address, reason: e.message }
-      }
-    } else if (!seed) registration = { state: 'unknown', reason: 'no-seed' }
-    let grants: GrantsView | undefined
-    let grantsError: string | undefined
-    if (account && warm.address && seed) {
-      try {
-        grants = await readGrants(seed, account.address, warm.address, { signal })
-      } catch (error) {
-        const e = toAppError(error)
-        if (e.code === 'CANCELLED') throw error
-        grantsError = e.message
-      }
-    }
-    const reasons = cannotServeReasons({
-      warmPresent: warm.state === 'present',
-      registered: registration.state === 'registered',
-      ...(grants ? { grants } : {}),
-    })
-    return {
-      networkServerId: h.server.id,
-      warm,
-      backups,
-      ...(account ? { account } : {}),
-      registration,
-      ...(grants ? { grants } : {}),
-      ...(grantsError ? { grantsError } : {}),
-      ...(warm.address && seed
-        ? {
-            grantCommand: grantCommand({
-              warmAddress: warm.address,
-              seedUrl: seed,
-              ...(coldKeyName ? { coldKeyName } : {}),
-            }),
-          }
-        : {}),
-      canServe: reasons.length === 0,
-      cannotServeWhy: reasons,
-    }
+    return readServerKeysStatus(networkHost(poolOf(), profile), coldKeyName, signal)
   }
 
   async function wait(
