@@ -25,6 +25,7 @@ import { createLaunchHandlers } from './handlers/launch'
 import { createBundleHandlers } from './handlers/bundle'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
+import { matchLanguage } from '../shared/settings'
 import { ProfileStore } from './storage/profile-store'
 
 /** The application service: the one object that implements the contract for every runtime. */
@@ -62,7 +63,10 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
     }
   }
 
-  const settings = new SettingsStore(env.dataDir)
+  const settings = new SettingsStore(
+    env.dataDir,
+    env.systemLanguages ? { language: matchLanguage(env.systemLanguages) } : {},
+  )
   const profiles = new ProfileStore(env.dataDir, log)
   // The keyring password entered in step 4, held in memory for this session only.
   const sessionSecrets = new SessionSecrets()

@@ -1,13 +1,15 @@
 import type { I18nText } from '../../shared/deploy'
 import en from '../../shared/locales/deploy/en.json'
 import zhCN from '../../shared/locales/deploy/zh-CN.json'
+import ru from '../../shared/locales/deploy/ru.json'
 import nodesEn from '../../shared/locales/nodes-plan/en.json'
 import nodesZhCN from '../../shared/locales/nodes-plan/zh-CN.json'
+import nodesRu from '../../shared/locales/nodes-plan/ru.json'
 
 /** The deploy texts per locale (the renderer loads the same files). */
-export const DEPLOY_TEXT_LOCALES = { en, 'zh-CN': zhCN } as const
+export const DEPLOY_TEXT_LOCALES = { en, 'zh-CN': zhCN, ru } as const
 /** The ML node plan texts (`deploy.node.*`, electron/shared/locales/nodes-plan), looked up after the deploy ones. */
-const NODE_TEXT_LOCALES = { en: nodesEn, 'zh-CN': nodesZhCN } as const
+const NODE_TEXT_LOCALES = { en: nodesEn, 'zh-CN': nodesZhCN, ru: nodesRu } as const
 
 /** Renders a deploy text (`deploy.*` key with `{{name}}` params); a param that is itself a key is rendered too. */
 export function renderDeployText(text: I18nText, locale: keyof typeof DEPLOY_TEXT_LOCALES = 'en'): string {
