@@ -56,7 +56,9 @@ describe('the application menu', () => {
           ).toEqual([])
       }
     }
-    const russian = items(menuTemplate('/data', 'ru', { packaged: true, platform: 'linux' })).map((i) => i.label)
+    const russian = items(menuTemplate('/data', 'ru', { packaged: true, platform: 'linux' })).map(
+      (i) => i.label,
+    )
     expect(russian).toEqual(
       expect.arrayContaining(['Файл', 'Открыть папку данных', 'Правка', 'Вид', 'Окно', 'Справка']),
     )

@@ -103,11 +103,7 @@ export function menuTemplate(
 }
 
 /** The application menu in `language` (see {@link menuTemplate}). */
-export function buildMenu(
-  dataDir: string,
-  language: Language,
-  options: Omit<MenuOptions, 'platform'>,
-): Menu {
+export function buildMenu(dataDir: string, language: Language, options: Omit<MenuOptions, 'platform'>): Menu {
   return Menu.buildFromTemplate(menuTemplate(dataDir, language, { ...options, platform: process.platform }))
 }
 

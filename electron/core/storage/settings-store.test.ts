@@ -20,7 +20,9 @@ describe('the language setting', () => {
 
   it('keeps a chosen language across restarts, whatever the system says', async () => {
     await new SettingsStore(dir, { language: 'ru' }).update({ language: 'zh-CN' })
-    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ language: 'zh-CN' })
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toMatchObject({
+      language: 'zh-CN',
+    })
     expect((await new SettingsStore(dir, { language: 'ru' }).get()).language).toBe('zh-CN')
   })
 

@@ -21,7 +21,8 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
 }
 
 /** The set of `{{name}}` placeholders of a text, sorted. */
-const placeholders = (text: string) => [...new Set([...text.matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]))].sort()
+const placeholders = (text: string) =>
+  [...new Set([...text.matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]))].sort()
 const en = flatten(resources.en.translation)
 
 /** Every language the app ships; each must have every key of English. */
@@ -70,7 +71,8 @@ function problemsOf(lang: string): { missing: string[]; other: string[] } {
           `${path}: ${key} has placeholders {${placeholders(mine).join(', ')}}, English has {${placeholders(text).join(', ')}}`,
         )
     }
-    for (const key of translated?.keys() ?? []) if (!base.has(key)) other.push(`${path}: ${key} is not in English`)
+    for (const key of translated?.keys() ?? [])
+      if (!base.has(key)) other.push(`${path}: ${key} is not in English`)
   }
   return { missing, other }
 }
@@ -111,7 +113,8 @@ describe('locales', () => {
       for (const lang of SHIPPED) {
         const tree = flatten(resources[lang].translation)
         const keys = read(join(SHARED, feature, `${lang}.json`)) ?? new Map<string, string>()
-        for (const key of keys.keys()) expect(tree.has(key), `${lang}: ${key} in the renderer's tree`).toBe(true)
+        for (const key of keys.keys())
+          expect(tree.has(key), `${lang}: ${key} in the renderer's tree`).toBe(true)
       }
     })
   }
