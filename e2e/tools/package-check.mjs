@@ -99,7 +99,10 @@ function check(name, found) {
 }
 function report(size) {
   const ok = problems.length === 0
-  process.stdout.write(JSON.stringify({ ok, passed, problems, ...(size ? { size } : {}) }, null, 2) + '\n')
+  const json = JSON.stringify({ ok, passed, problems, ...(size ? { size } : {}) }, null, 2) + '\n'
+  mkdirSync(join(root, 'test-results'), { recursive: true })
+  writeFileSync(join(root, 'test-results', 'package-check.json'), json)
+  process.stdout.write(json)
   if (!ok) process.stderr.write(`package:check failed:\n  ${problems.join('\n  ')}\n`)
   process.exit(ok ? 0 : 1)
 }
