@@ -81,7 +81,12 @@ export async function cliModels(
 
 const MARK: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' }
 
-function printTable(out: RunChecksOutput, line: (text: string) => void, language: Language): void {
+/** Prints the results as a table for people, in `language` (the JSON output stays English). */
+export function printTable(
+  out: Pick<RunChecksOutput, 'results'>,
+  line: (text: string) => void,
+  language: Language,
+): void {
   const hostWidth = Math.max(4, ...out.results.map((r) => r.serverName.length))
   for (const r of out.results) {
     const message = language === 'en' ? r.message : renderText(language, r.messageKey, r.messageValues)
