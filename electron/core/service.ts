@@ -104,6 +104,8 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
       dataDir: env.dataDir,
       appVersion: env.appVersion,
       secrets: sessionSecrets,
+      plans,
+      log,
     }),
   }
 

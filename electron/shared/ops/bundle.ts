@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { op } from '../op'
+import type { DeployPlan } from '../deploy'
 
 const profileId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
 /** A local file path (absolute, or relative to the process's working folder). */
@@ -73,6 +74,23 @@ export const bundleOps = {
   /** Writes the redacted support bundle of a profile to `outPath` (versions, profile, checks, journal, container logs). */
   supportBundle: op<SupportBundleResult>()(
     z.object({ profileId, outPath: filePath, checks: checkResults.optional() }).strict(),
+    { long: true },
+  ),
+  /**
+   * "Move the network node to a new server": opens the bundle (checksums, passphrase), holds its
+   * keyring password for this session and plans, on the profile's network server (or `serverId`), the
+   * clone, config.env, node-config.json and the bundle's key backups (created, never overwritten).
+   * Nothing is written: the plan is applied with `applyPlan` once the user approves it.
+   */
+  planRestore: op<DeployPlan>()(
+    z
+      .object({
+        profileId,
+        path: filePath,
+        passphrase: bundlePassphraseSchema,
+        serverId: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
     { long: true },
   ),
 }
