@@ -1,5 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { DEFAULT_DEPLOY_DIR } from '../../shared/deployment'
 import type { Profile } from '../../shared/profile'
 import { toAppError, AppFailure } from '../errors'
@@ -27,6 +27,7 @@ const SUPPORT_LOG_TAIL = 300
 async function writeOut(path: string, data: Uint8Array): Promise<string> {
   const full = resolve(path)
   try {
+    await mkdir(dirname(full), { recursive: true })
     await writeFile(full, data, { mode: 0o600 })
   } catch (error) {
     throw new AppFailure('STORAGE_FAILED', `Could not write ${full}.`, {
