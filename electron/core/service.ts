@@ -23,6 +23,7 @@ import { SessionSecrets } from './deploy/session-secrets'
 import { createDeployHandlers, PlanRegistry } from './handlers/deploy'
 import { createLaunchHandlers } from './handlers/launch'
 import { createBundleHandlers } from './handlers/bundle'
+import { targetOf } from './ssh/targets'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { ProfileStore } from './storage/profile-store'
@@ -106,6 +107,15 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
       secrets: sessionSecrets,
       plans,
       log,
+      heldSecrets: (profile) =>
+        profile.servers.flatMap((server) => {
+          try {
+            const held = ssh.secrets.heldPassword(targetOf(server, profile.servers))
+            return held !== undefined ? [held] : []
+          } catch {
+            return []
+          }
+        }),
     }),
   }
 

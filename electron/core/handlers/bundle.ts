@@ -69,6 +69,8 @@ export function createBundleHandlers(deps: {
   /** Where restore plans are held for `applyPlan` (shared with the deploy handlers). */
   plans?: PlanRegistry
   log?: Logger
+  /** Other secrets held this session for the profile (its servers' SSH passwords), redacted from support bundles. */
+  heldSecrets?: (profile: Profile) => readonly string[]
 }): Handlers<'exportConfigBundle' | 'importConfigBundle' | 'supportBundle' | 'planRestore'> {
   const pins = new PinStore(deps.dataDir)
   return {
@@ -185,7 +187,7 @@ export function createBundleHandlers(deps: {
         journal,
         containers,
         problems,
-        knownSecrets: keyring !== undefined ? [keyring] : [],
+        knownSecrets: [...(keyring !== undefined ? [keyring] : []), ...(deps.heldSecrets?.(profile) ?? [])],
       })
       const path = await writeOut(input.outPath, zip)
       return { path, bytes: zip.length, files }
