@@ -15,6 +15,7 @@ import type { SshPool } from '../ssh/pool'
 import { knownHostsName } from '../ssh/host-key'
 import { targetOf } from '../ssh/targets'
 import { restoreKeysAction } from '../bundle/restore-action'
+import { ansibleExport } from '../bundle/ansible'
 import { DeployEngine } from '../deploy/engine'
 import { gonkaActions, gonkaMarkerStore } from '../deploy/gonka-actions'
 import type { Logger } from '../log'
@@ -71,7 +72,7 @@ export function createBundleHandlers(deps: {
   log?: Logger
   /** Other secrets held this session for the profile (its servers' SSH passwords), redacted from support bundles. */
   heldSecrets?: (profile: Profile) => readonly string[]
-}): Handlers<'exportConfigBundle' | 'importConfigBundle' | 'supportBundle' | 'planRestore'> {
+}): Handlers<'exportConfigBundle' | 'importConfigBundle' | 'supportBundle' | 'planRestore' | 'exportAnsible'> {
   const pins = new PinStore(deps.dataDir)
   return {
     async exportConfigBundle(input, call) {
@@ -250,6 +251,53 @@ export function createBundleHandlers(deps: {
       })
       deps.plans.hold(plan.planId, engine)
       return plan
+    },
+
+    async exportAnsible(input, call) {
+      const profile = await deps.profiles.load(input.profileId)
+      const dir = profile.deployment?.dir ?? DEFAULT_DEPLOY_DIR
+      const servers: ServerFiles[] = []
+      const problems: { serverId: string; message: string }[] = []
+      if (input.readServers !== false) {
+        for (const server of profile.servers) {
+          call.signal.throwIfAborted()
+          call.progress({ stepId: server.id, kind: 'start', title: 'bundle.progress.readServer', detail: server.name })
+          try {
+            servers.push(
+              await readServerFiles(deps.pool(), targetOf(server, profile.servers), server, dir, {
+                secrets: false,
+                signal: call.signal,
+              }),
+            )
+          } catch (error) {
+            const e = toAppError(error)
+            if (e.code === 'CANCELLED') throw error
+            problems.push({ serverId: server.id, message: e.message })
+          }
+        }
+      }
+      const files = ansibleExport({
+        profile,
+        pins: await pinsOf(pins, profile),
+        servers,
+        vaultPassword: input.vaultPassword,
+        appVersion: deps.appVersion,
+      })
+      const root = resolve(input.outDir)
+      try {
+        for (const [path, text] of Object.entries(files)) {
+          const full = resolve(root, path)
+          await mkdir(dirname(full), { recursive: true })
+          await writeFile(full, text, { mode: path.endsWith('vault.yml') ? 0o600 : 0o644 })
+        }
+      } catch (error) {
+        throw new AppFailure('STORAGE_FAILED', `Could not write the Ansible files into ${root}.`, {
+          hint: 'Choose a folder you can write to.',
+          cause: error,
+        })
+      }
+      call.progress({ stepId: 'ansible', kind: 'done', title: 'bundle.progress.written', detail: root })
+      return { dir: root, files: Object.keys(files).sort(), problems }
     },
   }
 }

@@ -44,6 +44,16 @@ export interface SupportBundleResult {
   readonly files: readonly string[]
 }
 
+/** What the Ansible export wrote. */
+export interface AnsibleExportResult {
+  /** The folder written (absolute). */
+  readonly dir: string
+  /** Paths inside it. */
+  readonly files: readonly string[]
+  /** Servers whose config.env could not be read, and why (the rest was still written). */
+  readonly problems: readonly { readonly serverId: string; readonly message: string }[]
+}
+
 /** Step 9: the config bundle (export / import) and the support bundle. */
 export const bundleOps = {
   /**
@@ -82,6 +92,22 @@ export const bundleOps = {
    * clone, config.env, node-config.json and the bundle's key backups (created, never overwritten).
    * Nothing is written: the plan is applied with `applyPlan` once the user approves it.
    */
+  /**
+   * Writes an Ansible inventory and playbook reproducing the deployment into `outDir`; each server's
+   * config.env (read over SSH, read-only) goes into a vars file encrypted with `vaultPassword`
+   * (Ansible Vault 1.1 AES256). Never written in clear, never returned.
+   */
+  exportAnsible: op<AnsibleExportResult>()(
+    z
+      .object({
+        profileId,
+        outDir: filePath,
+        vaultPassword: bundlePassphraseSchema,
+        readServers: z.boolean().optional(),
+      })
+      .strict(),
+    { long: true },
+  ),
   planRestore: op<DeployPlan>()(
     z
       .object({
