@@ -1,5 +1,6 @@
 import { createECDH } from 'node:crypto'
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { strFromU8, unzipSync } from 'fflate'
@@ -328,4 +329,61 @@ describeLab('config bundle and support bundle on the lab: launch, export, import
     for (const text of [b.logs.join('\n'), JSON.stringify(b.events)])
       for (const c of [KEYRING, BUNDLE_PASS, PRIV]) expect(text).not.toContain(c)
   }, 300_000)
+
+  it('export ansible: the playbook redeploys net and ml1 from scratch with ansible-playbook, and a second run changes nothing', async () => {
+    const dir = join(out, 'ansible')
+    const VAULT = 'canary-vault-b12-5e21'
+    const r = ok(
+      await a.service.invoke(
+        'exportAnsible',
+        { profileId: profile.id, outDir: dir, vaultPassword: VAULT },
+        { runId: runId('ansible') },
+      ),
+    )
+    expect(r.problems).toEqual([])
+    for (const f of r.files)
+      if (!f.endsWith('vault.yml')) expect(readFileSync(join(dir, f), 'utf8'), f).not.toContain(KEYRING)
+    // Start from nothing on both servers: the playbook alone brings the deployment back.
+    const wipe = (host: LabHost, file: string) =>
+      sh(host, `cd ${DIR}/deploy/join 2>/dev/null && . ./config.env && docker compose -f ${file} down -v -t 1 >/dev/null 2>&1; docker rm -f b12-canary >/dev/null 2>&1; sudo rm -rf ${DIR}; true`)
+    await Promise.all([wipe(net, 'docker-compose.yml'), wipe(ml1, 'docker-compose.mlnode.yml')])
+    const passFile = join(out, 'vault-pass')
+    writeFileSync(passFile, VAULT, { mode: 0o600 })
+    const playbook = () =>
+      new Promise<string>((resolve, reject) => {
+        execFile(
+          'ansible-playbook',
+          // The network server logs in with a password in the profile; here the lab's key stands in
+          // (ansible's password login needs sshpass).
+          ['playbook.yml', '--vault-password-file', passFile, '-e', `ansible_ssh_private_key_file=${lab().clientKeyPath}`],
+          {
+            cwd: dir,
+            timeout: 600_000,
+            maxBuffer: 20 * 1024 * 1024,
+            env: { ...process.env, ANSIBLE_HOME: join(out, '.ansible'), ANSIBLE_LOCAL_TEMP: join(out, '.ansible-tmp'), ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' },
+          },
+          (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}\n${stderr}`)) : resolve(stdout)),
+        )
+      })
+    const recap = (text: string, host: string): Record<string, number> => {
+      const line = text.split('\n').find((l) => l.startsWith(`${host} `) && l.includes('changed='))
+      return Object.fromEntries([...(line ?? '').matchAll(/(\w+)=(\d+)/g)].map((m): [string, number] => [m[1] ?? '', Number(m[2])]))
+    }
+    const first = await playbook()
+    expect(recap(first, 'net')).toMatchObject({ failed: 0, unreachable: 0 })
+    expect(recap(first, 'net')['changed']).toBeGreaterThan(0)
+    expect(recap(first, 'ml1')['changed']).toBeGreaterThan(0)
+    expect(first).not.toContain(KEYRING)
+    const ps = ok(await a.service.invoke('listContainers', { profileId: profile.id }))
+    const running = (host: string) => ps.containers.filter((c) => c.host === host && c.state === 'running').map((c) => c.service)
+    expect(running('net')).toEqual(expect.arrayContaining(['api', 'node', 'tmkms']))
+    expect(running('ml1')).toEqual(expect.arrayContaining(['inference']))
+    expect(await sh(net, `stat -c %a ${DIR}/deploy/join/config.env; grep -c '${KEYRING}' ${DIR}/deploy/join/config.env`)).toBe('600\n1\n')
+    // The ML node was registered through the admin API on net's loopback.
+    expect(await sh(net, 'curl -sf http://127.0.0.1:9200/admin/v1/nodes')).toContain('"ml1"')
+
+    const second = await playbook()
+    expect(recap(second, 'net')).toMatchObject({ changed: 0, failed: 0 })
+    expect(recap(second, 'ml1')).toMatchObject({ changed: 0, failed: 0 })
+  }, 900_000)
 })
