@@ -130,6 +130,10 @@ describeLab('config bundle and support bundle on the lab: launch, export, import
     ml2 = labHost(lab(), 'ml2')
     const seed = labHost(lab(), 'seed')
     await cleanup()
+    const gov = (await (await fetch(`http://${seed.address}:8000/v1/governance/models`)).json()) as {
+      models: { id: string }[]
+    }
+    const model = gov.models[0]?.id ?? ''
     a = startService('a', net.password)
     await pin(a.dir, net)
     await pin(a.dir, ml1)
@@ -155,7 +159,9 @@ describeLab('config bundle and support bundle on the lab: launch, export, import
             keyName: 'lab-warm',
             accountPubkey: accountPubkey(),
             hfHome: '/tmp/hf-cache',
-            mlNodes: [],
+            mlNodes: [
+              { serverId: 'ml1', nodeId: 'ml1', models: [{ id: model, args: [] }], maxConcurrent: 500, inferencePort: 5050, pocPort: 8080 },
+            ],
           },
           createdAt: now,
           updatedAt: now,
