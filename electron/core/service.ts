@@ -23,6 +23,7 @@ import { SessionSecrets } from './deploy/session-secrets'
 import { createDeployHandlers, PlanRegistry } from './handlers/deploy'
 import { createLaunchHandlers } from './handlers/launch'
 import { createBundleHandlers } from './handlers/bundle'
+import { targetOf } from './ssh/targets'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { matchLanguage } from '../shared/settings'
@@ -108,6 +109,17 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
       dataDir: env.dataDir,
       appVersion: env.appVersion,
       secrets: sessionSecrets,
+      plans,
+      log,
+      heldSecrets: (profile) =>
+        profile.servers.flatMap((server) => {
+          try {
+            const held = ssh.secrets.heldPassword(targetOf(server, profile.servers))
+            return held !== undefined ? [held] : []
+          } catch {
+            return []
+          }
+        }),
     }),
   }
 

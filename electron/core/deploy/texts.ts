@@ -5,11 +5,16 @@ import ru from '../../shared/locales/deploy/ru.json'
 import nodesEn from '../../shared/locales/nodes-plan/en.json'
 import nodesZhCN from '../../shared/locales/nodes-plan/zh-CN.json'
 import nodesRu from '../../shared/locales/nodes-plan/ru.json'
+import bundleEn from '../../shared/locales/bundle/en.json'
+import bundleZhCN from '../../shared/locales/bundle/zh-CN.json'
+import bundleRu from '../../shared/locales/bundle/ru.json'
 
 /** The deploy texts per locale (the renderer loads the same files). */
 export const DEPLOY_TEXT_LOCALES = { en, 'zh-CN': zhCN, ru } as const
 /** The ML node plan texts (`deploy.node.*`, electron/shared/locales/nodes-plan), looked up after the deploy ones. */
 const NODE_TEXT_LOCALES = { en: nodesEn, 'zh-CN': nodesZhCN, ru: nodesRu } as const
+/** The restore texts (`deploy.restore.*`, electron/shared/locales/bundle). */
+const BUNDLE_TEXT_LOCALES = { en: bundleEn, 'zh-CN': bundleZhCN, ru: bundleRu } as const
 
 /** Renders a deploy text (`deploy.*` key with `{{name}}` params); a param that is itself a key is rendered too. */
 export function renderDeployText(text: I18nText, locale: keyof typeof DEPLOY_TEXT_LOCALES = 'en'): string {
@@ -22,7 +27,9 @@ export function renderDeployText(text: I18nText, locale: keyof typeof DEPLOY_TEX
     return typeof node === 'string' ? node : undefined
   }
   const lookup = (key: string): string | undefined =>
-    lookupIn(DEPLOY_TEXT_LOCALES[locale], key) ?? lookupIn(NODE_TEXT_LOCALES[locale], key)
+    lookupIn(DEPLOY_TEXT_LOCALES[locale], key) ??
+    lookupIn(NODE_TEXT_LOCALES[locale], key) ??
+    lookupIn(BUNDLE_TEXT_LOCALES[locale], key)
   const template = lookup(text.key) ?? text.key
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
     const value = text.params?.[name]
