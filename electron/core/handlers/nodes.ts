@@ -1,5 +1,6 @@
 import type { DeployPlan } from '../../shared/deploy'
-import type { HostStatus, NodesListing, StatusProblem } from '../../shared/nodes'
+import type { HostStatus, NodesListing, RehearsalResult, StatusProblem } from '../../shared/nodes'
+import { rehearsePoc, requestThrough } from '../gonka/rehearsal'
 import { resolveNetworkModels } from '../checks/governance'
 import { DeployEngine } from '../deploy/engine'
 import { gonkaMarkerStore } from '../deploy/gonka-actions'
@@ -67,7 +68,7 @@ export function createNodeHandlers(deps: {
   plans?: PlanRegistry
   dataDir?: string
   log?: Logger
-}): Handlers<'listNodes' | 'getStatus' | 'planNodes'> {
+}): Handlers<'listNodes' | 'getStatus' | 'planNodes' | 'rehearsePoc'> {
   const now = deps.now ?? (() => new Date())
   const poolOf = (): TunnelOpener => {
     const pool = deps.pool()
@@ -131,6 +132,43 @@ export function createNodeHandlers(deps: {
       })
       deps.plans.hold(plan.planId, engine)
       return plan
+    },
+
+    async rehearsePoc(input, call): Promise<RehearsalResult> {
+      const pool = poolOf()
+      if (!isSshPool(pool)) throw new AppFailure('UNSUPPORTED', 'The rehearsal needs the SSH connection layer.')
+      const profile = input.profile ?? (await deps.profiles.load(input.profileId ?? ''))
+      const { client, serverId, target } = adminClientFor(pool, profile, call.signal)
+      const node = expectedNodes(profile).nodes.find((n) => n.nodeId === input.nodeId)
+      if (!node)
+        throw new AppFailure('NOT_FOUND', `Profile "${profile.name}" has no ML node ${input.nodeId}.`, {
+          hint: 'Add the ML servers in step 1 and their nodes in step 4.',
+        })
+      const mlServer = profile.servers.find((s) => s.id === node.serverId)
+      const mlTarget = mlServer ? targetOf(mlServer, profile.servers) : target
+      const agent = tunnelAgent(() => pool.forwardOut(target, node.host, node.pocPort, call.signal))
+      const deployment = (profile as { deployment?: { callbackUrl?: string } }).deployment
+      return rehearsePoc(
+        {
+          listNodes: (signal) => client.listNodes(signal),
+          mlRequest: (method, path, body, signal) =>
+            requestThrough(agent, node.host, node.pocPort, method, path, body, signal),
+          exec: pool,
+          networkTarget: target,
+          mlTarget,
+          sameMachine: node.serverId === serverId,
+          topology: profile.topology,
+          ...(deployment?.callbackUrl?.trim() ? { profileCallback: deployment.callbackUrl.trim() } : {}),
+          progress: (step) =>
+            call.progress({ stepId: `rehearsal.${step}`, kind: 'start', title: `nodesUi.rehearsal.step.${step}` }),
+        },
+        node,
+        {
+          signal: call.signal,
+          ...(input.callbackUrl !== undefined ? { callbackUrl: input.callbackUrl } : {}),
+          ...(input.waitSeconds !== undefined ? { waitSeconds: input.waitSeconds } : {}),
+        },
+      )
     },
 
     async listNodes(input, call): Promise<NodesListing> {
