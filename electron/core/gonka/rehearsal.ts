@@ -91,7 +91,10 @@ function fromOtherNode(line: string, nodeId: string): boolean {
 }
 
 /** Counts the api's lines that show a received generated batch (of this node when the line says). */
-export function countReceived(lines: readonly string[], nodeId: string): { count: number; evidence?: string } {
+export function countReceived(
+  lines: readonly string[],
+  nodeId: string,
+): { count: number; evidence?: string } {
   let count = 0
   let evidence: string | undefined
   for (const line of lines) {
@@ -138,8 +141,10 @@ export function diagnose(input: {
     return { cause: 'callbackWrongUrl', ...(evidence ? { evidence } : {}) }
   if (failures.some((f) => f.id === 'callback-docker-internal'))
     return { cause: 'callbackWrongUrl', ...(evidence ? { evidence } : {}) }
-  if (input.callbackReachable === false) return { cause: 'callbackUnreachable', ...(evidence ? { evidence } : {}) }
-  if (sendFailed && HTTP_STATUS.test(sendFailed)) return { cause: 'callbackRejected', evidence: evidence ?? '' }
+  if (input.callbackReachable === false)
+    return { cause: 'callbackUnreachable', ...(evidence ? { evidence } : {}) }
+  if (sendFailed && HTTP_STATUS.test(sendFailed))
+    return { cause: 'callbackRejected', evidence: evidence ?? '' }
   if (failures.some((f) => f.id === 'callback-unreachable'))
     return { cause: 'callbackUnreachable', ...(evidence ? { evidence } : {}) }
   return { cause: 'noBatches', ...(evidence ? { evidence } : {}) }
