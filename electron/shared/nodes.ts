@@ -26,8 +26,12 @@ export const nodesProfileInputSchema = z
 /** See {@link nodesProfileInputSchema}. */
 export type NodesProfileInput = z.infer<typeof nodesProfileInputSchema>
 
-/** What a node plan does: register or update (upsert by id), enable, disable, remove. */
-export const NODE_CHANGES = ['register', 'enable', 'disable', 'remove'] as const
+/**
+ * What a node plan does: register (upsert by id), update (a registered node: the safe update, i.e.
+ * disable, wait idle, recreate/resend, wait healthy, enable; an unregistered one is registered),
+ * enable, disable, remove.
+ */
+export const NODE_CHANGES = ['register', 'update', 'enable', 'disable', 'remove'] as const
 /** One of {@link NODE_CHANGES}. */
 export type NodeChange = (typeof NODE_CHANGES)[number]
 
@@ -46,10 +50,12 @@ export const planNodesInputSchema = z
       .optional(),
     host: z.string().trim().min(1).max(300).optional(),
     confirm: z.literal(true).optional(),
+    /** Safe update: seconds to wait until the node is idle, and until it is healthy again. */
+    waitSeconds: z.number().int().min(5).max(3600).optional(),
   })
   .strict()
   .refine(oneProfile.check, oneProfile.message)
-  .refine((v) => v.change === 'register' || v.nodeId !== undefined, {
+  .refine((v) => v.change === 'register' || v.change === 'update' || v.nodeId !== undefined, {
     message: 'Name the node (nodeId) to enable, disable or remove.',
     path: ['nodeId'],
   })

@@ -100,6 +100,12 @@ export const nodesCommand: CliCommand = {
     '         model is checked against the governance list; a failed check stops the plan. A scheme or',
     '         path in the host is stripped (the api adds http:// itself) and the plan says so.',
     '         --host H sets the ML server’s private address of that one node (needs --id).',
+    '  update   a registered node whose settings (models, args, host, ports) differ or whose ML compose',
+    '         file names another image gets the safe update, one node at a time: disable, wait until it',
+    '         serves no work, recreate its containers / send the new settings, wait until its /health',
+    '         answers 200, enable. A node that fails stays disabled; running update again finishes it',
+    '         (the local journal knows it was interrupted). --wait S: seconds for each wait (default',
+    '         600 idle, 300 healthy). An unregistered node is registered as with add.',
     '  enable, disable  --id ID: enable or disable a node (a plan, then applied).',
     '  remove   --id ID --yes: remove a node from the api (removing an unknown id says so).',
     'Options:',
@@ -166,7 +172,7 @@ export const nodesCommand: CliCommand = {
 
 const CHANGES: Readonly<Record<string, NodeChange>> = {
   add: 'register',
-  update: 'register',
+  update: 'update',
   enable: 'enable',
   disable: 'disable',
   remove: 'remove',
@@ -178,6 +184,7 @@ async function planChange(
   change: NodeChange,
   id: string | undefined,
   host: string | undefined,
+  waitSeconds?: number,
 ): Promise<DeployPlan> {
   return unwrap(
     await cli.service.invoke(
@@ -187,6 +194,7 @@ async function planChange(
         change,
         ...(id !== undefined ? { nodeId: id } : {}),
         ...(host !== undefined ? { host } : {}),
+        ...(waitSeconds !== undefined ? { waitSeconds } : {}),
         ...(change === 'remove' ? { confirm: true as const } : {}),
       },
       { runId: newRunId('nodes-plan') },
@@ -205,11 +213,15 @@ async function runChange(
     profile: { type: 'string' },
     id: { type: 'string' },
     host: { type: 'string' },
+    wait: { type: 'string' },
     json: { type: 'boolean' },
     yes: { type: 'boolean' },
   })
   if (!values.profile) throw new CliUsageError('--profile is required.')
-  if (change !== 'register' && values.id === undefined) throw new CliUsageError(`nodes ${sub} needs --id ID.`)
+  const wait = values.wait === undefined ? undefined : Number(values.wait)
+  if (wait !== undefined && (change !== 'update' || !Number.isInteger(wait) || wait < 5 || wait > 3600))
+    throw new CliUsageError('--wait is for nodes update: whole seconds from 5 to 3600.')
+  if (change !== 'register' && change !== 'update' && values.id === undefined) throw new CliUsageError(`nodes ${sub} needs --id ID.`)
   if (values.host !== undefined && values.id === undefined) throw new CliUsageError('--host needs --id ID.')
   if (change === 'remove' && values.yes !== true) {
     io.err('Not removed: nodes remove needs --yes.')
@@ -218,7 +230,7 @@ async function runChange(
   const cli = await openCliService(io)
   try {
     const profile = await cli.resolveProfile(values.profile)
-    const plan = await planChange(cli, profile, change, values.id, values.host)
+    const plan = await planChange(cli, profile, change, values.id, values.host, wait)
     printPlan(io, plan, (l) => io.err(l))
     const steps = plan.hosts.flatMap((h) => h.steps)
     const notices = plan.hosts.flatMap((h) => h.notices).map((n) => renderDeployText(n))

@@ -1,6 +1,9 @@
+import { posix } from 'node:path'
 import type { DeployPlan } from '../../shared/deploy'
 import type { HostStatus, NodesListing, RehearsalResult, StatusProblem } from '../../shared/nodes'
 import { rehearsePoc, requestThrough } from '../gonka/rehearsal'
+import { safeUpdateNodeAction } from '../gonka/safe-update'
+import { expandHome, remoteHome } from '../deploy/remote-file'
 import { resolveNetworkModels } from '../checks/governance'
 import { DeployEngine } from '../deploy/engine'
 import { gonkaMarkerStore } from '../deploy/gonka-actions'
@@ -99,8 +102,54 @@ export function createNodeHandlers(deps: {
           return governance
         },
       }
+      const journal = new LocalJournal(deps.dataDir)
       let actions
-      if (input.change === 'register') {
+      if (input.change === 'update') {
+        const chosen =
+          input.nodeId === undefined ? expected : expected.filter((n) => n.nodeId === input.nodeId)
+        if (chosen.length === 0)
+          throw new AppFailure(
+            'NOT_FOUND',
+            `Profile "${profile.name}" has no ML node ${input.nodeId ?? ''}.`,
+            {
+              hint: 'Add the ML servers in step 1 and their nodes in step 4.',
+            },
+          )
+        const registered = new Set((await client.listNodes(call.signal)).map((i) => i.node.id))
+        const dirSetting = (profile as { deployment?: { dir?: string } }).deployment?.dir?.trim() || '~/gonka'
+        let previous: string | undefined
+        actions = chosen.map((n) => {
+          if (!registered.has(n.nodeId))
+            return registerNodeAction(actionDeps, n, input.host !== undefined ? { rawHost: input.host } : {})
+          const mlServer = profile.servers.find((s) => s.id === n.serverId)
+          const mlTarget = mlServer ? targetOf(mlServer, profile.servers) : target
+          const healthAgent = tunnelAgent(() => pool.forwardOut(target, n.host, n.pocPort, call.signal))
+          let join: Promise<string> | undefined
+          const action = safeUpdateNodeAction(
+            {
+              ...actionDeps,
+              pool,
+              mlTarget,
+              mlJoinDir: (signal) => {
+                join ??= remoteHome(pool, mlTarget, signal).then((home) =>
+                  posix.join(posix.normalize(expandHome(dirSetting, home)), 'deploy', 'join'),
+                )
+                return join.catch(() => undefined)
+              },
+              mlHealth: (signal) =>
+                requestThrough(healthAgent, n.host, n.pocPort, 'GET', '/health', undefined, signal),
+              journal: () => journal.read(profile.id),
+              ...(input.waitSeconds !== undefined
+                ? { drainSeconds: input.waitSeconds, healthSeconds: input.waitSeconds }
+                : {}),
+            },
+            n,
+            previous,
+          )
+          previous = action.id
+          return action
+        })
+      } else if (input.change === 'register') {
         const chosen =
           input.nodeId === undefined ? expected : expected.filter((n) => n.nodeId === input.nodeId)
         if (chosen.length === 0)
@@ -118,7 +167,7 @@ export function createNodeHandlers(deps: {
         actions = [adminChangeAction(actionDeps, input.change, input.nodeId ?? '')]
       }
       const engine = new DeployEngine({
-        journal: new LocalJournal(deps.dataDir),
+        journal,
         markers: gonkaMarkerStore(pool, profile),
         ...(deps.log ? { log: deps.log } : {}),
       })
@@ -136,7 +185,8 @@ export function createNodeHandlers(deps: {
 
     async rehearsePoc(input, call): Promise<RehearsalResult> {
       const pool = poolOf()
-      if (!isSshPool(pool)) throw new AppFailure('UNSUPPORTED', 'The rehearsal needs the SSH connection layer.')
+      if (!isSshPool(pool))
+        throw new AppFailure('UNSUPPORTED', 'The rehearsal needs the SSH connection layer.')
       const profile = input.profile ?? (await deps.profiles.load(input.profileId ?? ''))
       const { client, serverId, target } = adminClientFor(pool, profile, call.signal)
       const node = expectedNodes(profile).nodes.find((n) => n.nodeId === input.nodeId)
@@ -160,7 +210,11 @@ export function createNodeHandlers(deps: {
           topology: profile.topology,
           ...(deployment?.callbackUrl?.trim() ? { profileCallback: deployment.callbackUrl.trim() } : {}),
           progress: (step) =>
-            call.progress({ stepId: `rehearsal.${step}`, kind: 'start', title: `nodesUi.rehearsal.step.${step}` }),
+            call.progress({
+              stepId: `rehearsal.${step}`,
+              kind: 'start',
+              title: `nodesUi.rehearsal.step.${step}`,
+            }),
         },
         node,
         {

@@ -136,7 +136,7 @@ export function NodesStep() {
     if (!r.ok) return setWorkError(r.error)
     const failed = r.value.actions.find((a) => a.outcome === 'failed')
     const fields = failed?.fields as Partial<Record<Field, string>> | undefined
-    if (fields && work.change === 'register' && work.row) {
+    if (fields && (work.change === 'register' || work.change === 'update') && work.row) {
       // The api refused a field: back to the form, the message at that field.
       setFieldErrors(fields)
       setWork({ kind: 'form', row: work.row, host: work.host ?? valueOf(work.row, 'host') })
@@ -332,7 +332,7 @@ export function NodesStep() {
           onSubmit={(e) => {
             e.preventDefault()
             setFieldErrors({})
-            void makePlan('register', work.row, work.host)
+            void makePlan(work.row.registered ? 'update' : 'register', work.row, work.host)
           }}
         >
           <h2>{t('nodesUi.form.title', { id: work.row.id })}</h2>
