@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { JournalEntry } from '../../shared/deploy'
 import { renderDeployText } from '../deploy/texts'
+import type { AdminNodeItem } from './admin-api'
 import { describeSafeUpdate, interruptedIn, servesNoWork } from './safe-update'
 
 const entry = (event: JournalEntry['event'], actionId = 'net/ml-node/ml1/safe-update'): JournalEntry => ({
@@ -50,7 +51,7 @@ describe('safe update of an ML node', () => {
     expect(interruptedIn([entry('start'), entry('fail')], 'net/ml-node/ml1/safe-update')).toBe(true)
     expect(interruptedIn([entry('start'), entry('end')], 'net/ml-node/ml1/safe-update')).toBe(false)
     expect(interruptedIn([entry('start', 'other')], 'net/ml-node/ml1/safe-update')).toBe(false)
-    const item = (state: object) => ({
+    const item = (state: NonNullable<AdminNodeItem['state']>): AdminNodeItem => ({
       node: { id: 'ml1', host: 'h', inference_port: 1, poc_port: 2, max_concurrent: 1 },
       state,
     })
