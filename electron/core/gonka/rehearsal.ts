@@ -198,10 +198,11 @@ async function apiCallback(deps: RehearsalDeps, signal: AbortSignal): Promise<st
   return line ? line.slice('DAPI_API__POC_CALLBACK_URL='.length).trim() || undefined : undefined
 }
 
-async function remoteNow(exec: RemoteExecutor, target: HostTarget, signal: AbortSignal): Promise<number> {
-  const r = await remoteLines(exec, target, 'date +%s', [], signal)
-  const n = Number(r.lines[0])
-  return Number.isFinite(n) && n > 0 ? n : Math.floor(Date.now() / 1000)
+/** The host's clock as `seconds.nanoseconds` (docker logs --since takes it), so earlier lines never count. */
+async function remoteNow(exec: RemoteExecutor, target: HostTarget, signal: AbortSignal): Promise<string> {
+  const r = await remoteLines(exec, target, 'date +%s.%N', [], signal)
+  const v = r.lines[0]?.trim() ?? ''
+  return /^\d+\.\d+$/.test(v) ? v : (Date.now() / 1000).toFixed(3)
 }
 
 const API_LOGS = 'docker logs --since "$1" api 2>&1 | tail -n 5000'
@@ -294,8 +295,8 @@ export async function rehearsePoc(
   const generating = generate.status >= 200 && generate.status < 300
   while (generating) {
     const [api, ml] = await Promise.all([
-      remoteLines(deps.exec, deps.networkTarget, API_LOGS, [String(netSince - 1)], signal),
-      remoteLines(deps.exec, deps.mlTarget, ML_LOGS, [String(mlSince - 1)], signal),
+      remoteLines(deps.exec, deps.networkTarget, API_LOGS, [netSince], signal),
+      remoteLines(deps.exec, deps.mlTarget, ML_LOGS, [mlSince], signal),
     ])
     received = countReceived(api.lines, node.nodeId)
     mlLines = ml.lines

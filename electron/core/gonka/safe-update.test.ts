@@ -61,5 +61,10 @@ describe('safe update of an ML node', () => {
       false,
     )
     expect(servesNoWork(item({ admin_state: { enabled: false }, lock_count: 0 }))).toBe(true)
+    expect(
+      servesNoWork(
+        item({ admin_state: { enabled: false }, current_status: 'FAILED', poc_current_status: 'GENERATING' }),
+      ),
+    ).toBe(true)
   })
 })

@@ -63,12 +63,14 @@ export interface SafeUpdateState {
   readonly unknownModels?: readonly string[]
 }
 
-/** Whether a listed node serves no work: disabled, no request in flight, not in a PoC. */
+/** Whether a listed node serves no work: disabled, no request in flight, not in a PoC (or unreachable). */
 export function servesNoWork(item: AdminNodeItem | undefined): boolean {
   const s = item?.state
   if (!s) return true
   if (s.admin_state?.enabled !== false) return false
   if ((s.lock_count ?? 0) > 0) return false
+  // A node the api cannot reach (FAILED) serves nothing, whatever its last PoC status was.
+  if ((s.current_status ?? '').toUpperCase() === 'FAILED') return true
   const poc = (s.poc_current_status ?? '').toUpperCase()
   if (poc === 'GENERATING' || poc === 'VALIDATING') return false
   return (s.current_status ?? '').toUpperCase() !== 'POC'

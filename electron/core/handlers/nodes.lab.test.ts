@@ -475,7 +475,7 @@ mkdir -p ../../hf-cache
           })),
         },
       }
-      const first = await plan({ change: 'update', nodeId: 'ml1', waitSeconds: 5 }, newArgs)
+      const first = await plan({ change: 'update', nodeId: 'ml1', waitSeconds: 20 }, newArgs)
       expect(first.hosts[0]?.steps.map((s) => s.actionId)).toEqual(['net/ml-node/ml1/safe-update'])
       expect(first.hosts[0]?.changes.map((c) => c.summary.key.split('.').pop())).toEqual([
         'safeDisable',
