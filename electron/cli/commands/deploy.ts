@@ -1,5 +1,7 @@
 import type { ApplyResult, DeployChange, DeployPlan } from '../../shared/deploy'
 import { renderDeployText } from '../../core/deploy/texts'
+import type { Language } from '../../shared/settings'
+import { cliLanguage } from '../language'
 import {
   followRun,
   newRunId,
@@ -64,20 +66,21 @@ async function makePlan(
   )
 }
 
-function changeLine(c: DeployChange): string {
-  return `  ${c.kind === 'blocked' ? '!' : '-'} ${renderDeployText(c.summary)}`
+function changeLine(c: DeployChange, language: Language): string {
+  return `  ${c.kind === 'blocked' ? '!' : '-'} ${renderDeployText(c.summary, language)}`
 }
 
 /** Prints a plan for people: per host its changes (diffs of files indented), notices, or "nothing to change". */
 export function printPlan(io: CliIo, plan: DeployPlan, print: (line: string) => void = (l) => io.out(l)): void {
+  const language = cliLanguage(io.env)
   for (const host of plan.hosts) {
     print(`${host.host}:`)
-    for (const notice of host.notices) print(`  note: ${renderDeployText(notice)}`)
+    for (const notice of host.notices) print(`  note: ${renderDeployText(notice, language)}`)
     if (host.changes.length === 0) print('  nothing to change')
     for (const step of host.steps) {
-      print(` ${renderDeployText(step.title)} [${step.actionId}]`)
+      print(` ${renderDeployText(step.title, language)} [${step.actionId}]`)
       for (const c of step.changes) {
-        print(changeLine(c))
+        print(changeLine(c, language))
         if (c.kind === 'file' && c.diff !== '')
           for (const l of c.diff.split('\n')) if (!l.startsWith('  ')) print(`      ${l}`)
       }
