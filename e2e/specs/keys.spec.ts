@@ -160,7 +160,7 @@ test('import (zh-CN): 23 words are refused in Chinese', async ({ app }) => {
 
 const LAB_INDEX = resolve(__dirname, '..', 'lab', 'index.ts')
 const INFERENCED = resolve(__dirname, '..', 'lab', 'standins', 'bin', 'inferenced')
-const LAB_PREFIX = process.env.LAB_PREFIX ?? 'k10'
+const LAB_PREFIX = process.env.LAB_PREFIX ?? `ks${process.pid % 100000}`
 const COLD_PASSWORD = 'cold-pass-12345'
 
 /** Runs lab code in a tsx child process (e2e/lab uses `import.meta`) and returns its JSON result. */
