@@ -28,7 +28,9 @@ const planHelp = `Options:
   --update-repo          fetch the ref again in existing clean clones
   --wait-seconds N       how long to wait for each container to run (default 120)
 Environment:
-  GHW_KEYRING_PASSWORD   the keyring password written into the network server's config.env (never a flag)
+  GHW_KEYRING_PASSWORD   the keyring password written into the network server's config.env (never a flag);
+                         without it, the one kept in the secret store (profile init) is used
+  GHW_SECRETS_PASSPHRASE the secret store's passphrase (to read a kept keyring password)
   GHW_USER_DATA_DIR      the data folder (profiles, journal)`
 
 function requireProfile(value: string | undefined): string {
@@ -43,6 +45,11 @@ async function makePlan(
   values: Record<string, string | boolean | undefined>,
 ): Promise<DeployPlan> {
   const profile = await cli.resolveProfile(requireProfile(values.profile as string | undefined))
+  const passphrase = io.env.GHW_SECRETS_PASSPHRASE
+  if (passphrase !== undefined && passphrase !== '') {
+    // The secret store may keep the keyring password (profile init, or the app's "keep" choice).
+    unwrap(await cli.service.invoke('unlockSecrets', { passphrase }))
+  }
   const password = io.env.GHW_KEYRING_PASSWORD
   if (password !== undefined && password !== '') {
     unwrap(await cli.service.invoke('holdKeyringPassword', { profileId: profile.id, password }))
