@@ -294,13 +294,18 @@ interface FileState {
   readonly mode?: string
   readonly desired?: string
   readonly secretNames: string[]
-  readonly problems: string[]
+  /** Problems of the desired file: `config.validation.*` keys with their parameters. */
+  readonly problems: readonly { readonly key: string; readonly params?: Readonly<Record<string, string>> }[]
 }
 
 function fileChanges(state: FileState, h: HostContext, wantMode: string | undefined): DeployChange[] {
   const changes: DeployChange[] = []
   for (const problem of state.problems)
-    changes.push({ kind: 'blocked', summary: t('change.configProblem', { problem }) })
+    changes.push({
+      kind: 'blocked',
+      // The problem's own parameters travel along so its sentence is complete ({{server}}, {{needGb}}…).
+      summary: t('change.configProblem', { ...(problem.params ?? {}), problem: problem.key }),
+    })
   if (changes.length > 0) return changes
   const name = posix.basename(state.path)
   if (state.desired === undefined) {
@@ -370,7 +375,10 @@ function configEnvAction(h: HostContext, deps: GonkaActionDeps): AnyAction {
         ...(deps.facts ? { facts: deps.facts } : {}),
         serverId: h.server.id,
       })
-      const problems = desired.problems.map((p) => p.key)
+      const problems = desired.problems.map((p) => ({
+        key: p.key,
+        ...(p.params ? { params: p.params } : {}),
+      }))
       // Before the clone there is no template: the problems are known already, the content is not.
       if (!template?.exists)
         return { path, current, ...(mode ? { mode } : {}), secretNames: desired.secretNames, problems }
