@@ -251,6 +251,13 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
   }, 120_000)
 
   it('reports a registration the seed drops, and confirms one only when the participant appears', async () => {
+    // Step 6 waits for the registration before it starts api and the rest.
+    const deployPlan = async (): Promise<string> => {
+      const r = await service.invoke('planDeployment', { profileId: profile.id }, { runId: runId('plan') })
+      if (!r.ok) throw new Error(r.error.message)
+      return JSON.stringify(r.value.hosts.flatMap((h) => h.changes))
+    }
+    expect(await deployPlan()).toContain('deploy.keys.change.waitRegistration')
     await seedPost('/standin/v1/registration', { closed: true })
     try {
       const p = await keysPlan({ steps: ['register'], registerWaitSeconds: 6 })
@@ -274,6 +281,7 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
     expect(s.registration.state).toBe('registered')
     expect(s.cannotServeWhy.map((w) => w.key)).not.toContain('deploy.keys.cannotServe.notRegistered')
     expect((await keysPlan({ steps: ['register'] })).empty).toBe(true)
+    expect(await deployPlan()).not.toContain('deploy.keys.change.waitRegistration')
   }, 240_000)
 
   it('detects the grants after the grant command runs, and names a missing permission', async () => {

@@ -14,6 +14,8 @@ import {
 import { composeMissing, detectCompose, runComposeOrThrow, type ComposeFlavour } from '../docker/compose'
 import { AppFailure } from '../errors'
 import { desiredConfigEnv, maskSecrets, nodeConfigJson } from '../gonka/desired-config'
+import { accountFromPubkey } from '../gonka/keys'
+import { PublicApiClient } from '../gonka/public-api'
 import type { SshPool } from '../ssh/pool'
 import { targetOf } from '../ssh/targets'
 import type { HostTarget } from '../ssh/types'
@@ -553,6 +555,8 @@ interface ComposeState {
   readonly configPending: boolean
   /** For the network's later services: whether the keys exist. */
   readonly keysReady: boolean
+  /** For the network's later services: the seed shows the account's participant (step 3). */
+  readonly registered?: boolean
 }
 
 function composeAction(
@@ -609,10 +613,48 @@ function composeAction(
           ).code === 0
         keysReady = pubkey && warm
       }
-      return { flavour, services, containers, configPending, keysReady }
+      // Step 6 starts api and the rest once the registration is confirmed on the seed (step 3).
+      let registered: boolean | undefined
+      if (spec.needsKeys && keysReady && h.profileSeed !== '') {
+        try {
+          const address = accountFromPubkey((h.settings.accountPubkey ?? '').trim()).address
+          registered = (await new PublicApiClient(h.profileSeed).participant(address, signal)) !== undefined
+        } catch (error) {
+          if (error instanceof AppFailure && error.code === 'CANCELLED') throw error
+          registered = false
+        }
+      }
+      return {
+        flavour,
+        services,
+        containers,
+        configPending,
+        keysReady,
+        ...(registered !== undefined ? { registered } : {}),
+      }
     },
     describe(state: ComposeState): DeployChange[] {
       if (state.flavour.kind !== 'v2') return [{ kind: 'blocked', summary: t('change.composeV1') }]
+      if (
+        spec.needsKeys &&
+        state.keysReady &&
+        state.registered === false &&
+        deps.options.startWithoutKeys !== true
+      ) {
+        const up = state.services.filter(
+          (s) => !state.containers.some((c) => c.service === s.service && c.state === 'running'),
+        )
+        if (up.length > 0)
+          return [
+            {
+              kind: 'blocked',
+              summary: {
+                key: 'deploy.keys.change.waitRegistration',
+                params: { services: up.map((s) => s.service).join(', ') },
+              },
+            },
+          ]
+      }
       if (spec.needsKeys && !state.keysReady && deps.options.startWithoutKeys !== true) {
         const up = state.services.filter(
           (s) => !state.containers.some((c) => c.service === s.service && c.state === 'running'),
@@ -695,6 +737,7 @@ function composeAction(
         state.services,
         state.containers.map((c) => [c.service, c.id, c.state, c.configHash]),
         state.keysReady,
+        state.registered ?? null,
       ]),
   }
   return action
