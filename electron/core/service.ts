@@ -24,6 +24,7 @@ import { createDeployHandlers, PlanRegistry } from './handlers/deploy'
 import { createLaunchHandlers } from './handlers/launch'
 import { createBundleHandlers } from './handlers/bundle'
 import { targetOf } from './ssh/targets'
+import { createServerKeyHandlers } from './handlers/server-keys'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
 import { matchLanguage } from '../shared/settings'
@@ -121,6 +122,7 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
           }
         }),
     }),
+    ...createServerKeyHandlers({ profiles, pool: () => ssh.pool, plans, dataDir: env.dataDir, log }),
   }
 
   async function call(
