@@ -124,13 +124,14 @@ for (const language of LANGUAGES) {
 
     // The wrong passphrase: said so, nothing written.
     await importWith(bundle, 'not the passphrase')
-    await expect(importPart.getByRole('alert')).toContainText(T('exportUi.errors.wrongPassphrase'))
+    // Opening the secrets runs scrypt (age's work factor): seconds on a busy machine.
+    await expect(importPart.getByRole('alert')).toContainText(T('exportUi.errors.wrongPassphrase'), { timeout: 30_000 })
     expect(await profileFiles(dataDir)).toEqual(before)
 
     // The right passphrase: imported (a new id, as this data folder has the original), secrets opened.
     await importWith(bundle, PASSPHRASE)
     const imported = importPart.getByRole('status')
-    await expect(imported).toContainText(T('exportUi.import.secrets.opened'))
+    await expect(imported).toContainText(T('exportUi.import.secrets.opened'), { timeout: 30_000 })
     await expect(imported).toContainText(T('exportUi.import.renamed', { id: '' }).replace(/[.。]$/, '').trim())
     await expect.poll(() => profileFiles(dataDir)).toHaveLength(2)
     const name = (await page.getByRole('heading', { level: 1 }).textContent()) ?? ''
