@@ -13,7 +13,7 @@ describe('PoC rehearsal', () => {
   it('is refused on an enabled node, during a PoC and while the node serves an epoch; allowed otherwise', () => {
     expect(refusalOf(item({ admin_state: { enabled: true } }))).toBe('enabled')
     expect(refusalOf(item({}))).toBe('enabled')
-    expect(refusalOf(item({ admin_state: { enabled: false }, poc_current_status: 'GENERATING' }))).toBe(
+    expect(refusalOf(item({ admin_state: { enabled: false }, poc_intended_status: 'GENERATING' }))).toBe(
       'inPoc',
     )
     expect(refusalOf(undefined, 'POW')).toBe('inPoc')
