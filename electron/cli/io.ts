@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { parseDestination, type Destination } from '../shared/destination'
 import type { ValidationKey } from '../shared/profile'
@@ -66,4 +67,47 @@ export function destinationArg(what: string, value: string): Destination {
   throw new CliUsageError(
     `${what} must be USER@HOST[:PORT], got "${value}": ${DESTINATION_PROBLEMS[parsed.problem] ?? parsed.problem}.`,
   )
+}
+
+/**
+ * Reads one line from the terminal without echoing it (raw mode), for secrets that are never flags;
+ * undefined at end of input or Ctrl-C/Ctrl-D. Without raw mode (a pipe) it reads one line.
+ */
+export async function readHidden(io: CliIo, question: string): Promise<string | undefined> {
+  const stdin = io.stdin as NodeJS.ReadStream
+  io.err(question)
+  if (typeof stdin.setRawMode !== 'function') {
+    const lines = createInterface({ input: io.stdin, crlfDelay: Infinity })
+    for await (const line of lines) {
+      lines.close()
+      return line
+    }
+    return undefined
+  }
+  stdin.setRawMode(true)
+  stdin.resume()
+  try {
+    return await new Promise<string | undefined>((resolve) => {
+      let text = ''
+      const onData = (chunk: Buffer): void => {
+        for (const ch of chunk.toString('utf8')) {
+          if (ch === '\r' || ch === '\n') return finish(text)
+          if (ch === '\u0003' || ch === '\u0004') return finish(undefined)
+          if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1)
+          else text += ch
+        }
+      }
+      const finish = (value: string | undefined): void => {
+        stdin.off('data', onData)
+        stdin.off('end', onEnd)
+        resolve(value)
+      }
+      const onEnd = (): void => finish(undefined)
+      stdin.on('data', onData)
+      stdin.once('end', onEnd)
+    })
+  } finally {
+    stdin.setRawMode(false)
+    stdin.pause()
+  }
 }

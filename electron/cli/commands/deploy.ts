@@ -1,5 +1,6 @@
-import type { ApplyResult, DeployChange, DeployPlan } from '../../shared/deploy'
-import { renderDeployText } from '../../core/deploy/texts'
+import type { DeployPlan } from '../../shared/deploy'
+import { confirm, confirmAndApply, printPlan as printSharedPlan } from '../plan-apply'
+import { cliLanguage } from '../language'
 import {
   followRun,
   newRunId,
@@ -28,7 +29,9 @@ const planHelp = `Options:
   --update-repo          fetch the ref again in existing clean clones
   --wait-seconds N       how long to wait for each container to run (default 120)
 Environment:
-  GHW_KEYRING_PASSWORD   the keyring password written into the network server's config.env (never a flag)
+  GHW_KEYRING_PASSWORD   the keyring password written into the network server's config.env (never a flag);
+                         without it, the one kept in the secret store (profile init) is used
+  GHW_SECRETS_PASSPHRASE the secret store's passphrase (to read a kept keyring password)
   GHW_USER_DATA_DIR      the data folder (profiles, journal)`
 
 function requireProfile(value: string | undefined): string {
@@ -43,6 +46,11 @@ async function makePlan(
   values: Record<string, string | boolean | undefined>,
 ): Promise<DeployPlan> {
   const profile = await cli.resolveProfile(requireProfile(values.profile as string | undefined))
+  const passphrase = io.env.GHW_SECRETS_PASSPHRASE
+  if (passphrase !== undefined && passphrase !== '') {
+    // The secret store may keep the keyring password (profile init, or the app's "keep" choice).
+    unwrap(await cli.service.invoke('unlockSecrets', { passphrase }))
+  }
   const password = io.env.GHW_KEYRING_PASSWORD
   if (password !== undefined && password !== '') {
     unwrap(await cli.service.invoke('holdKeyringPassword', { profileId: profile.id, password }))
@@ -64,26 +72,16 @@ async function makePlan(
   )
 }
 
-function changeLine(c: DeployChange): string {
-  return `  ${c.kind === 'blocked' ? '!' : '-'} ${renderDeployText(c.summary)}`
+/** Prints a plan for people in the CLI's language (kept for commands that print a plan themselves; see ../plan-apply). */
+export function printPlan(
+  io: CliIo,
+  plan: DeployPlan,
+  print: (line: string) => void = (l) => io.out(l),
+): void {
+  printSharedPlan(plan, print, cliLanguage(io.env))
 }
 
-/** Prints a plan for people: per host its changes (diffs of files indented), notices, or "nothing to change". */
-export function printPlan(io: CliIo, plan: DeployPlan, print: (line: string) => void = (l) => io.out(l)): void {
-  for (const host of plan.hosts) {
-    print(`${host.host}:`)
-    for (const notice of host.notices) print(`  note: ${renderDeployText(notice)}`)
-    if (host.changes.length === 0) print('  nothing to change')
-    for (const step of host.steps) {
-      print(` ${renderDeployText(step.title)} [${step.actionId}]`)
-      for (const c of step.changes) {
-        print(changeLine(c))
-        if (c.kind === 'file' && c.diff !== '')
-          for (const l of c.diff.split('\n')) if (!l.startsWith('  ')) print(`      ${l}`)
-      }
-    }
-  }
-}
+export { confirm }
 
 /** `plan --profile P [--json]`. */
 export const planCommand: CliCommand = {
@@ -112,17 +110,6 @@ export const planCommand: CliCommand = {
   },
 }
 
-/** Asks on a terminal whether to apply; false (refused) when stdin is not a terminal. */
-export async function confirm(io: CliIo): Promise<boolean> {
-  const stdin = io.stdin as NodeJS.ReadableStream & { isTTY?: boolean }
-  if (stdin.isTTY !== true) return false
-  io.err('Apply this plan? [y/N] ')
-  const answer = await new Promise<string>((resolve) => {
-    stdin.once('data', (d: Buffer | string) => resolve(String(d)))
-  })
-  return /^y(es)?$/i.test(answer.trim())
-}
-
 /** `apply --profile P --yes [--json]`. */
 export const applyCommand: CliCommand = {
   name: 'apply',
@@ -130,51 +117,23 @@ export const applyCommand: CliCommand = {
   summary: 'Plan, then apply the plan on every server (clone, config.env, images, docker compose up)',
   help: `${planHelp}
   --yes                  apply without asking (without it: asks on a terminal, refuses otherwise)
+  --json                 print {"ok","planEmpty","actions":[{host,step,outcome,reason?}],"blocked":[],"notices":[…]}
+                         on stdout (the plan and progress go to stderr)
+A plan with nothing to change is not applied (exit 0). Ctrl-C cancels; running apply again resumes.
 Exit codes: 0 when every action is done and every container runs; 1 when a step failed (the host, the
-step and the reason are printed); 2 for a usage error or a refused confirmation.`,
+step and the reason are printed); 2 for a usage error or a refused confirmation; 130 when cancelled.`,
   async run(args, io) {
     const { values } = parseOptions(args, { ...planFlags, yes: { type: 'boolean' } })
     const cli = await openCliService(io)
     try {
       const plan = await makePlan(cli, io, values)
-      printPlan(io, plan, (l) => io.err(l))
-      if (values.yes !== true && !(await confirm(io))) {
-        io.err('Not applied: pass --yes (or answer y on a terminal).')
-        return 2
-      }
-      const runId = newRunId('apply')
-      const stop = followRun(cli, io, runId, (e) => {
-        if (e.kind === 'log') io.err(`[${e.stepId}] ${e.detail ?? ''}`)
-        else if (e.kind !== 'progress') io.err(`[${e.stepId}] ${e.kind}${e.detail ? `: ${e.detail}` : ''}`)
+      const outcome = await confirmAndApply(cli, io, plan, {
+        yes: values.yes === true,
+        json: values.json === true,
+        runPrefix: 'apply',
+        emptyMessage: 'Nothing to change: every server is as wanted.',
       })
-      let result: ApplyResult
-      try {
-        result = unwrap(await cli.service.invoke('applyPlan', { planId: plan.planId }, { runId }))
-      } finally {
-        stop()
-      }
-      const hostName = new Map(plan.hosts.map((h) => [h.hostId, h.host]))
-      if (values.json === true) {
-        io.out(
-          JSON.stringify({
-            ok: result.ok,
-            actions: result.actions.map((a) => ({
-              host: hostName.get(a.hostId) ?? a.hostId,
-              step: a.actionId,
-              outcome: a.outcome,
-              ...(a.reason ? { reason: a.reason } : {}),
-            })),
-          }),
-        )
-      }
-      for (const a of result.actions.filter((x) => x.outcome === 'failed')) {
-        io.err(
-          `Failed on ${hostName.get(a.hostId) ?? a.hostId}, step ${a.actionId}: ${a.reason ?? 'unknown reason'}`,
-        )
-      }
-      if (values.json !== true)
-        io.out(result.ok ? 'Applied: every step is done.' : 'Not everything was applied (see above).')
-      return result.ok ? 0 : 1
+      return outcome.exitCode
     } catch (error) {
       if (error instanceof CliServiceError) {
         printFailure(io, error.error)

@@ -1,9 +1,165 @@
 import { writeFile } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import type { Destination } from '../../shared/destination'
+import {
+  DEFAULT_INFERENCE_PORT,
+  DEFAULT_MAX_CONCURRENT,
+  DEFAULT_POC_PORT,
+  deploymentSettingsSchema,
+  validateDeploymentSettings,
+  validateKeyringPassword,
+  type DeploymentSettings,
+  type DeploymentValidationKey,
+} from '../../shared/deployment'
+import configEn from '../../shared/locales/config/en.json'
 import { PROFILE_SCHEMA_VERSION, profileSchema, type Profile, type Server } from '../../shared/profile'
-import { openCliService, printFailure } from '../cli-service'
-import { CliUsageError, destinationArg, parseOptions, type CliCommand } from '../io'
+import { openCliService, printFailure, type CliService } from '../cli-service'
+import { CliUsageError, destinationArg, parseOptions, readHidden, type CliCommand, type CliIo } from '../io'
+
+/** Environment variable the keyring password is read from (never a flag: flags end up in shell history). */
+export const KEYRING_PASSWORD_ENV = 'GHW_KEYRING_PASSWORD'
+/** Environment variable with the passphrase of the secret store (where the keyring password is kept). */
+export const SECRETS_PASSPHRASE_ENV = 'GHW_SECRETS_PASSPHRASE'
+
+/** The flag a step-4 settings field comes from, for messages. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  repoUrl: '--repo',
+  repoRef: '--ref',
+  publicHost: '--public-host',
+  domain: '--domain',
+  keyName: '--key-name',
+  accountPubkey: '--account-pubkey',
+  hfHome: '--hf-home',
+}
+
+/** The English sentence of a step-4 validation key (what is wrong and what to do). */
+export function validationText(key: DeploymentValidationKey): string {
+  const texts = (configEn as { config: { validation: Record<string, string> } }).config.validation
+  return texts[key] ?? key
+}
+
+/** `--flag: sentence` for one problem of the step-4 settings. */
+function problemLine(field: string, key: DeploymentValidationKey): string {
+  const flag = FLAG_OF[field] ?? (field.startsWith('mlNodes.') ? '--model' : field)
+  return `${flag}: ${validationText(key)}`
+}
+
+/** The step-4 flags of `profile init`. */
+interface DeploymentFlags {
+  readonly repo?: string | undefined
+  readonly ref?: string | undefined
+  readonly 'public-host'?: string | undefined
+  readonly https?: boolean | undefined
+  readonly domain?: string | undefined
+  readonly 'account-pubkey'?: string | undefined
+  readonly 'key-name'?: string | undefined
+  readonly model?: string[] | undefined
+  readonly 'hf-home'?: string | undefined
+}
+
+const DEPLOYMENT_FLAG_NAMES = [
+  'repo',
+  'ref',
+  'public-host',
+  'https',
+  'domain',
+  'account-pubkey',
+  'key-name',
+  'model',
+  'hf-home',
+] as const
+
+/**
+ * Step 4's settings from `profile init`'s flags, or undefined when none is given. Every problem is a
+ * usage error that names the flag and says what to use; `--public-host` and `--key-name` are then
+ * required (the api cannot start without them), `--account-pubkey` may come later from `keys`.
+ */
+export function deploymentFromFlags(
+  values: DeploymentFlags,
+  servers: readonly Server[],
+): DeploymentSettings | undefined {
+  if (!DEPLOYMENT_FLAG_NAMES.some((name) => values[name] !== undefined)) return undefined
+  const gpuServers = servers.filter((s) => s.role !== 'network')
+  const models = values.model ?? []
+  const settings = deploymentSettingsSchema.parse({
+    ...(values.repo !== undefined ? { repoUrl: values.repo.trim() } : {}),
+    ...(values.ref !== undefined ? { repoRef: values.ref.trim() } : {}),
+    publicHost: (values['public-host'] ?? '').trim(),
+    https: values.https === true,
+    ...(values.domain !== undefined ? { domain: values.domain.trim() } : {}),
+    keyName: (values['key-name'] ?? '').trim(),
+    ...(values['account-pubkey'] !== undefined ? { accountPubkey: values['account-pubkey'].trim() } : {}),
+    ...(values['hf-home'] !== undefined ? { hfHome: values['hf-home'].trim() } : {}),
+    mlNodes:
+      models.length === 0
+        ? []
+        : gpuServers.map((server, i) => ({
+            serverId: server.id,
+            nodeId: gpuServers.length === 1 ? 'node1' : `node${i + 1}`,
+            models: models.map((id) => ({ id: id.trim(), args: [] })),
+            maxConcurrent: DEFAULT_MAX_CONCURRENT,
+            inferencePort: DEFAULT_INFERENCE_PORT,
+            pocPort: DEFAULT_POC_PORT,
+          })),
+  })
+  const problems = Object.entries(
+    validateDeploymentSettings(
+      settings,
+      gpuServers.map((s) => s.id),
+    ),
+  ).flatMap(([field, key]) => (key ? [problemLine(field, key)] : []))
+  if (problems.length > 0)
+    throw new CliUsageError(`The deployment settings need fixing:\n  ${problems.join('\n  ')}`)
+  return settings
+}
+
+/**
+ * The keyring password for `profile init`: GHW_KEYRING_PASSWORD, else asked twice without echo on a
+ * terminal (an empty answer skips it), else undefined. A bad one is a usage error saying why.
+ */
+export async function keyringPasswordOf(io: CliIo): Promise<string | undefined> {
+  const fromEnv = io.env[KEYRING_PASSWORD_ENV]
+  let password: string | undefined
+  if (fromEnv !== undefined && fromEnv !== '') password = fromEnv
+  else if (io.terminal === true) {
+    const first = await readHidden(
+      io,
+      'Keyring password of the network server (at least 8 characters; empty to set it later): ',
+    )
+    if (first === undefined || first === '') return undefined
+    const second = await readHidden(io, 'The same keyring password again: ')
+    if (second !== first) throw new CliUsageError('The two keyring passwords differ; run the command again.')
+    password = first
+  } else return undefined
+  const problem = validateKeyringPassword(password)
+  if (problem) throw new CliUsageError(`${KEYRING_PASSWORD_ENV}: ${validationText(problem)}`)
+  return password
+}
+
+/** Keeps the keyring password in the secret store (unlocked with GHW_SECRETS_PASSPHRASE when set). */
+async function keepKeyringPassword(
+  cli: CliService,
+  io: CliIo,
+  profileId: string,
+  password: string,
+): Promise<boolean> {
+  const passphrase = io.env[SECRETS_PASSPHRASE_ENV]
+  if (passphrase !== undefined && passphrase !== '') {
+    const unlocked = await cli.service.invoke('unlockSecrets', { passphrase })
+    if (!unlocked.ok) {
+      printFailure(io, unlocked.error)
+      return false
+    }
+  }
+  const kept = await cli.service.invoke('holdKeyringPassword', { profileId, password, keep: true })
+  if (kept.ok) return true
+  printFailure(io, kept.error)
+  if (kept.error.code === 'PASSPHRASE_REQUIRED')
+    io.err(
+      `The keyring password was not kept: set ${SECRETS_PASSPHRASE_ENV} (the secret store's passphrase, at least 8 characters) and run profile init again with --force, or give ${KEYRING_PASSWORD_ENV} to plan and apply.`,
+    )
+  return false
+}
 
 /** A profile id from a name or file name (`Lab split.json` → `lab-split`). */
 export function profileIdFrom(text: string): string {
@@ -20,7 +176,7 @@ export function profileIdFrom(text: string): string {
 export const profileCommand: CliCommand = {
   name: 'profile',
   usage:
-    'profile init (--name NAME | --out FILE) --topology split|single --network USER@HOST[:PORT] [--ml NAME=USER@HOST[:PORT] ...] [--key FILE] [--known-hosts FILE] [--seed URL] [--force]',
+    'profile init (--name NAME | --out FILE) --topology split|single --network USER@HOST[:PORT] [--ml NAME=USER@HOST[:PORT] ...] [--key FILE] [--known-hosts FILE] [--seed URL] [--repo URL] [--ref REF] [--public-host H [--https --domain D]] [--account-pubkey B64] [--key-name N] [--model ID ...] [--hf-home PATH] [--force]',
   summary: "Save a profile describing the servers of one deployment in the app's data folder.",
   help: [
     "The profile is saved in the app's data folder, where the desktop app opens it and",
@@ -37,8 +193,29 @@ export const profileCommand: CliCommand = {
     '  --known-hosts FILE   an OpenSSH known_hosts file `check` also trusts for these hosts',
     "  --seed URL           the seed node's public API, e.g. http://node2.gonka.ai:8000 (for the model list)",
     '  --force              replace a saved profile with the same id',
+    '',
+    'Deployment settings (step 4; give them now or later in the app). With any of these, --public-host and',
+    '--key-name are required:',
+    '  --repo URL           Git URL of the gonka repository cloned on every server',
+    '                       (default https://github.com/gonka-ai/gonka.git)',
+    '  --ref REF            branch, tag or commit to check out (default main)',
+    "  --public-host H      the network server's public IP address or DNS name (no scheme, no port)",
+    '  --https              serve the public API over HTTPS (needs --domain)',
+    '  --domain D           DNS name pointing to the network server (HTTPS; also the public URL)',
+    '  --account-pubkey B64 the account (cold) key: base64 of its 33-byte compressed public key',
+    '                       (`keys import` or step 3 can set it later); its gonka1… address is printed',
+    '  --key-name N         name of the ML operational (warm) key in the server keyring (KEY_NAME)',
+    '  --model ID           a model every GPU server serves (repeat for several), e.g. Qwen/Qwen3-32B-FP8',
+    '  --hf-home PATH       folder of the model weights on GPU servers (HF_HOME, default /mnt/shared)',
+    '',
+    'Environment:',
+    `  ${KEYRING_PASSWORD_ENV}   the keyring password (never a flag). Without it, on a terminal, it is asked`,
+    '                       without echo when deployment settings are given. It is kept in the secret',
+    '                       store (never in the profile):',
+    `  ${SECRETS_PASSPHRASE_ENV} the secret store's passphrase (needed to keep the keyring password)`,
     "Data folder: GHW_USER_DATA_DIR when set, else the app's (Linux: ~/.config/gonka-host-wizard).",
-    'Exit status: 0 saved, 2 wrong usage or invalid profile, 1 anything else.',
+    'Exit status: 0 saved, 2 wrong usage or invalid profile or deployment settings (each problem names',
+    'its flag and what to use), 1 anything else (e.g. the keyring password could not be kept).',
   ].join('\n'),
   async run(args, io) {
     const [sub, ...rest] = args
@@ -53,6 +230,15 @@ export const profileCommand: CliCommand = {
       name: { type: 'string' },
       seed: { type: 'string' },
       force: { type: 'boolean' },
+      repo: { type: 'string' },
+      ref: { type: 'string' },
+      'public-host': { type: 'string' },
+      https: { type: 'boolean' },
+      domain: { type: 'string' },
+      'account-pubkey': { type: 'string' },
+      'key-name': { type: 'string' },
+      model: { type: 'string', multiple: true },
+      'hf-home': { type: 'string' },
     })
     if (values.out === undefined && values.name === undefined)
       throw new CliUsageError('Give --name NAME (or --out FILE, whose name becomes the profile name).')
@@ -97,6 +283,8 @@ export const profileCommand: CliCommand = {
         throw new CliUsageError(`--ml name "${name}" is used twice.`)
       servers.push(server(id, name, destinationArg(`--ml ${name}`, spec.slice(eq + 1)), 'ml'))
     }
+    const deployment = deploymentFromFlags(values, servers)
+    const keyringPassword = deployment !== undefined ? await keyringPasswordOf(io) : undefined
     const name = (values.name ?? basename(values.out ?? '').replace(/\.json$/i, '')).trim()
     if (name === '' || name.length > 80)
       throw new CliUsageError('The profile name must be 1 to 80 characters.')
@@ -109,6 +297,7 @@ export const profileCommand: CliCommand = {
       servers,
       ...(values.seed !== undefined ? { seedApiUrl: values.seed.trim() } : {}),
       ...(values['known-hosts'] ? { knownHostsPath: resolve(values['known-hosts']) } : {}),
+      ...(deployment !== undefined ? { deployment } : {}),
       createdAt: now,
       updatedAt: now,
     })
@@ -126,6 +315,17 @@ export const profileCommand: CliCommand = {
         throw new CliUsageError(
           `A profile with id "${clash.id}" ("${clash.name}") is already saved in ${cli.dataDir}; use --force to replace it, or another --name.`,
         )
+      let address: string | undefined
+      if (deployment?.accountPubkey !== undefined) {
+        // The service reads the key as step 3 does (on the curve, compressed) and names its address.
+        const key = await cli.service.invoke('importAccountKey', { pubkey: deployment.accountPubkey })
+        if (!key.ok) {
+          io.err(`--account-pubkey: ${key.error.message}`)
+          if (key.error.hint) io.err(`What to do: ${key.error.hint}`)
+          return 2
+        }
+        address = key.value.address
+      }
       // The service validates it as the app's form does (addresses, users, duplicates, topology, seed).
       const saved = await cli.service.invoke('saveProfile', { profile: parsed.data })
       if (!saved.ok) {
@@ -135,11 +335,33 @@ export const profileCommand: CliCommand = {
       const profile: Profile = saved.value
       const list = servers.map((s) => `${s.name} (${s.role}) ${s.user}@${s.address}:${s.port}`).join(', ')
       io.out(`Saved profile "${profile.name}" (id ${profile.id}) in ${cli.dataDir}: ${list}`)
+      if (deployment !== undefined) {
+        const url = `${deployment.https ? 'https' : 'http'}://${deployment.domain ?? deployment.publicHost}`
+        io.out(
+          `Deployment: ${deployment.repoUrl} at ${deployment.repoRef}, public ${url}, key name ${deployment.keyName}` +
+            (address !== undefined
+              ? `, account ${address}`
+              : ', account key not set yet (step 3 or keys import)') +
+            (deployment.mlNodes.length > 0
+              ? `, models ${[...new Set(deployment.mlNodes.flatMap((n) => n.models.map((m) => m.id)))].join(', ')}`
+              : ''),
+        )
+      }
+      let exitCode = 0
+      if (keyringPassword !== undefined) {
+        if (await keepKeyringPassword(cli, io, profile.id, keyringPassword))
+          io.out('The keyring password is kept in the secret store (not in the profile).')
+        else exitCode = 1
+      } else if (deployment !== undefined) {
+        io.out(
+          `No keyring password given: set ${KEYRING_PASSWORD_ENV} for plan and apply, or enter it in the app.`,
+        )
+      }
       if (values.out !== undefined) {
         await writeFile(values.out, JSON.stringify(profile, null, 2) + '\n', { mode: 0o600 })
         io.out(`Wrote ${values.out}`)
       }
-      return 0
+      return exitCode
     } finally {
       await cli.close()
     }

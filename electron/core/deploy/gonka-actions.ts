@@ -11,12 +11,7 @@ import {
   pullImage,
   type ContainerState,
 } from '../docker/docker-client'
-import {
-  composeMissing,
-  detectCompose,
-  runComposeOrThrow,
-  type ComposeFlavour,
-} from '../docker/compose'
+import { composeMissing, detectCompose, runComposeOrThrow, type ComposeFlavour } from '../docker/compose'
 import { AppFailure } from '../errors'
 import { desiredConfigEnv, maskSecrets, nodeConfigJson } from '../gonka/desired-config'
 import type { SshPool } from '../ssh/pool'
@@ -31,6 +26,7 @@ import {
   writeRemoteFile,
   type RemoteFileState,
 } from './remote-file'
+import { backupAction, serveNoticeAction } from './key-actions'
 import type { ActionContext, AnyAction, HostMarkerStore } from './types'
 
 /** The network node's services started first, before the keys exist (quickstart order). */
@@ -71,10 +67,12 @@ const t = (key: string, params?: Record<string, string | number>): I18nText => (
 })
 
 /** Per-host facts found once and shared by the host's actions (home folder, compose). */
-class HostContext {
+export class HostContext {
   private home: Promise<string> | undefined
   private compose: Promise<ComposeFlavour> | undefined
   readonly target: HostTarget
+  /** The profile's seed API address ('' when not set). */
+  readonly profileSeed: string
 
   constructor(
     readonly pool: SshPool,
@@ -83,6 +81,7 @@ class HostContext {
     readonly settings: DeploymentSettings,
   ) {
     this.target = targetOf(server, profile.servers)
+    this.profileSeed = profile.seedApiUrl?.trim() ?? ''
   }
 
   async dir(signal: AbortSignal): Promise<string> {
@@ -295,13 +294,18 @@ interface FileState {
   readonly mode?: string
   readonly desired?: string
   readonly secretNames: string[]
-  readonly problems: string[]
+  /** Problems of the desired file: `config.validation.*` keys with their parameters. */
+  readonly problems: readonly { readonly key: string; readonly params?: Readonly<Record<string, string>> }[]
 }
 
 function fileChanges(state: FileState, h: HostContext, wantMode: string | undefined): DeployChange[] {
   const changes: DeployChange[] = []
   for (const problem of state.problems)
-    changes.push({ kind: 'blocked', summary: t('change.configProblem', { problem }) })
+    changes.push({
+      kind: 'blocked',
+      // The problem's own parameters travel along so its sentence is complete ({{server}}, {{needGb}}…).
+      summary: t('change.configProblem', { ...(problem.params ?? {}), problem: problem.key }),
+    })
   if (changes.length > 0) return changes
   const name = posix.basename(state.path)
   if (state.desired === undefined) {
@@ -371,7 +375,10 @@ function configEnvAction(h: HostContext, deps: GonkaActionDeps): AnyAction {
         ...(deps.facts ? { facts: deps.facts } : {}),
         serverId: h.server.id,
       })
-      const problems = desired.problems.map((p) => p.key)
+      const problems = desired.problems.map((p) => ({
+        key: p.key,
+        ...(p.params ? { params: p.params } : {}),
+      }))
       // Before the clone there is no template: the problems are known already, the content is not.
       if (!template?.exists)
         return { path, current, ...(mode ? { mode } : {}), secretNames: desired.secretNames, problems }
@@ -458,7 +465,7 @@ export function composeServices(
   )
 }
 
-function composeFilesOf(role: Server['role']): string[] {
+export function composeFilesOf(role: Server['role']): string[] {
   return role === 'network' ? [NETWORK_COMPOSE] : role === 'ml' ? [ML_COMPOSE] : [NETWORK_COMPOSE, ML_COMPOSE]
 }
 
@@ -767,6 +774,10 @@ export function gonkaActions(deps: GonkaActionDeps): AnyAction[] {
       )
     } else {
       const first = `${id}/compose/${FIRST_SERVICES.join(',')}`
+      // A dated backup of the keyring and .tmkms/ before the containers touch them (step 3).
+      const backup = backupAction(h)
+      // Read only: says why the host cannot serve yet (warm key, registration, grants on chain).
+      actions.push(backup, serveNoticeAction(h))
       actions.push(
         composeAction(
           h,
@@ -776,7 +787,7 @@ export function gonkaActions(deps: GonkaActionDeps): AnyAction[] {
             pick: (all) => all.filter((s) => (FIRST_SERVICES as readonly string[]).includes(s)),
             noDeps: true,
             needsKeys: false,
-            dependsOn: base,
+            dependsOn: [...base, backup.id],
           },
           config,
         ),

@@ -6,6 +6,28 @@
 export class SessionSecrets {
   readonly #keyringPasswords = new Map<string, string>()
 
+  /**
+   * `loadStored` reads a keyring password kept at rest (the secret store, `keyring-password:<id>`);
+   * {@link resolve} falls back to it when nothing is held for the session.
+   */
+  constructor(private readonly loadStored?: (profileId: string) => Promise<string | undefined>) {}
+
+  /**
+   * The keyring password of a profile: the one held for this session, else the one kept in the secret
+   * store (then held for the session). Undefined when neither exists or the store is locked.
+   */
+  async resolve(profileId: string): Promise<string | undefined> {
+    const held = this.#keyringPasswords.get(profileId)
+    if (held !== undefined || !this.loadStored) return held
+    try {
+      const stored = await this.loadStored(profileId)
+      if (stored !== undefined) this.#keyringPasswords.set(profileId, stored)
+      return stored
+    } catch {
+      return undefined
+    }
+  }
+
   /** The keyring password held for a profile, if any. */
   get(profileId: string): string | undefined {
     return this.#keyringPasswords.get(profileId)

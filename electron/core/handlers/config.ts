@@ -10,6 +10,7 @@ import type { CheckResult, PathResult } from '../../shared/checks'
 import type { Profile } from '../../shared/profile'
 import { AppFailure } from '../errors'
 import type { Handlers } from '../handler-types'
+import type { SecretStore } from '../secrets/secret-store'
 import type { SessionSecrets } from '../deploy/session-secrets'
 import { parseConfigEnv } from '../gonka/config-env'
 import { desiredConfigEnv, inferenceNodeConfig, maskSecrets, nodeConfigJson } from '../gonka/desired-config'
@@ -57,6 +58,8 @@ function variablesOf(
 export function createConfigHandlers(deps: {
   profiles: ProfileStore
   secrets: SessionSecrets
+  /** The secret store, where `holdKeyringPassword` with `keep` puts the password (`keyring-password:<id>`). */
+  store?: Pick<SecretStore, 'set' | 'delete'>
 }): Handlers<'previewConfig' | 'recommendMlNodeSettings' | 'holdKeyringPassword' | 'forgetKeyringPassword'> {
   const profileOf = async (input: ConfigInput): Promise<Profile> =>
     input.profile ?? (await deps.profiles.load(input.profileId ?? ''))
@@ -71,7 +74,7 @@ export function createConfigHandlers(deps: {
       ).flatMap(([field, key]) =>
         key ? [{ field: `deployment.${field}`, key: `config.validation.${key}` }] : [],
       )
-      const password = deps.secrets.get(profile.id)
+      const password = await deps.secrets.resolve(profile.id)
       let callbackUrl: string | undefined
       const servers: ServerConfigPreview[] = profile.servers.map((server) => {
         const desired = desiredConfigEnv({
@@ -153,21 +156,25 @@ export function createConfigHandlers(deps: {
         }),
       }
     },
-    holdKeyringPassword({ profileId, password }) {
+    async holdKeyringPassword({ profileId, password, keep }) {
       const problem = validateKeyringPassword(password)
       if (problem)
-        return Promise.reject(
-          new AppFailure('INVALID_INPUT', 'The keyring password is not usable.', {
-            fields: { keyringPassword: problem },
-            hint: 'Use at least 8 characters, without line breaks.',
-          }),
-        )
+        throw new AppFailure('INVALID_INPUT', 'The keyring password is not usable.', {
+          fields: { keyringPassword: problem },
+          hint: 'Use at least 8 characters, without line breaks.',
+        })
+      if (keep === true) {
+        if (!deps.store) throw new AppFailure('UNSUPPORTED', 'Secrets cannot be kept here.')
+        await deps.store.set(`keyring-password:${profileId}`, password)
+      }
       deps.secrets.set(profileId, password)
-      return Promise.resolve({ held: true as const })
+      return { held: true as const, ...(keep === true ? { kept: true } : {}) }
     },
-    forgetKeyringPassword({ profileId }) {
+    async forgetKeyringPassword({ profileId }) {
       deps.secrets.forget(profileId)
-      return Promise.resolve({ held: false as const })
+      // A kept one goes too; a locked store keeps it (it cannot be rewritten without its passphrase).
+      await deps.store?.delete(`keyring-password:${profileId}`).catch(() => false)
+      return { held: false as const }
     },
   }
 }

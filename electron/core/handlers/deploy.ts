@@ -96,7 +96,7 @@ export function createDeployHandlers(deps: {
     async planDeployment(input, call) {
       const profile = await deps.profiles.load(input.profileId)
       const pool = deps.pool()
-      const password = secrets.get(profile.id)
+      const password = await secrets.resolve(profile.id)
       const options = {
         ...(input.startWithoutKeys !== undefined ? { startWithoutKeys: input.startWithoutKeys } : {}),
         ...(input.updateImages !== undefined ? { updateImages: input.updateImages } : {}),

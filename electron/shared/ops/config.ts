@@ -135,9 +135,11 @@ export const configOps = {
   /**
    * Holds the keyring password for this session in the service's memory (never in the profile, never
    * echoed back). INVALID_INPUT (field `keyringPassword`) when it is too short or has control characters.
+   * With `keep` it is also kept in the secret store (`keyring-password:<profileId>`; PASSPHRASE_REQUIRED
+   * when the passphrase-sealed store is locked), so later sessions find it without asking again.
    */
-  holdKeyringPassword: op<{ held: true }>()(
-    z.object({ profileId, password: z.string().max(10_000) }).strict(),
+  holdKeyringPassword: op<{ held: true; kept?: boolean }>()(
+    z.object({ profileId, password: z.string().max(10_000), keep: z.boolean().optional() }).strict(),
   ),
   /** Forgets the session's keyring password of a profile. */
   forgetKeyringPassword: op<{ held: false }>()(z.object({ profileId }).strict()),

@@ -1,10 +1,17 @@
 import { useTranslation } from 'react-i18next'
 import type { DeployChange, DeployPlan, I18nText } from '../../../../electron/shared/deploy'
+import { translateText } from './launch-model'
 
 /** Translates a back-end text (key and parameters). */
 export function useText(): (text: I18nText) => string {
-  const { t } = useTranslation()
-  return (text) => t(text.key, { ...(text.params ?? {}) })
+  const { t, i18n } = useTranslation()
+  // A parameter that is itself a key (deploy.notice.noKeys, config.validation.*) is translated too.
+  return (text) =>
+    translateText(
+      (key, params) => t(key, params),
+      (key) => i18n.exists(key),
+      text,
+    )
 }
 
 function Change({ change }: { change: DeployChange }) {

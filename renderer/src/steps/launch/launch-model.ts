@@ -122,3 +122,21 @@ export function formatBytes(bytes: number): string {
   }
   return `${i === 0 ? value : value.toFixed(1)} ${units[i]}`
 }
+
+/**
+ * Translates a back-end text (a key and its `{{name}}` parameters). A parameter whose value is itself a
+ * key the translator knows (`deploy.notice.noKeys`, `config.validation.*`) is translated first, with
+ * the same parameters, so the user never reads a raw key. (The CLI does the same in
+ * electron/core/deploy/texts.ts.)
+ */
+export function translateText(
+  t: (key: string, params: Record<string, string | number>) => string,
+  exists: (key: string) => boolean,
+  text: { readonly key: string; readonly params?: Readonly<Record<string, string | number>> },
+): string {
+  const params: Record<string, string | number> = { ...(text.params ?? {}) }
+  for (const [name, value] of Object.entries(params))
+    if (typeof value === 'string' && /^[a-z][A-Za-z0-9-]*(\.[A-Za-z0-9_-]+)+$/.test(value) && exists(value))
+      params[name] = t(value, text.params ?? {})
+  return t(text.key, params)
+}
