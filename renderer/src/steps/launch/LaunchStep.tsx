@@ -18,6 +18,7 @@ import { formatBytes, summarizeJournal, type JournalSummary } from './launch-mod
 import { LogView } from './LogView'
 import { PlanReview, useText } from './PlanReview'
 import './launch.css'
+import { CannotServe } from '../../components/CannotServe'
 
 /** Containers are read again in the background this often. */
 const CONTAINERS_EVERY_MS = 10_000
@@ -203,6 +204,7 @@ export function LaunchStep() {
   return (
     <section className="step step-launch" aria-labelledby="step-title">
       <h1 id="step-title">{t('steps.launch.title')}</h1>
+      <CannotServe profileId={profileId} />
       <p className="lead">{t('launch.lead')}</p>
 
       {journal?.unfinished && !applying && (
