@@ -1,5 +1,8 @@
 import type { ContainerInfo, LogLine } from '../../shared/deploy'
-import type { HostError } from '../../shared/ops/deploy'
+import { deployFactsFromChecks, type DeployFacts } from '../../shared/deploy-facts'
+import type { CheckResult, PathResult } from '../../shared/checks'
+import type { Profile } from '../../shared/profile'
+import type { HostError, PlanDeploymentInput } from '../../shared/ops/deploy'
 import { dockerFor, listContainerStates, streamContainerLogs } from '../docker/docker-client'
 import { AppFailure, toAppError } from '../errors'
 import type { CallContext, Handlers } from '../handler-types'
@@ -75,6 +78,22 @@ export class PlanRegistry {
   }
 }
 
+/**
+ * What steps 2 and 5 found, for the desired config of a plan (the same derivation as step 4's preview):
+ * undefined when the plan is given no check results, models or private address.
+ */
+export function planFacts(
+  profile: Profile,
+  input: Pick<PlanDeploymentInput, 'checks' | 'models' | 'networkPrivateAddress'>,
+): DeployFacts | undefined {
+  const address = input.networkPrivateAddress?.trim()
+  if (input.checks === undefined && input.models === undefined && !address) return undefined
+  const results = (input.checks?.results ?? []) as unknown as CheckResult[]
+  const paths = (input.checks?.paths ?? []) as PathResult[]
+  const facts = deployFactsFromChecks(profile, results, paths, input.models)
+  return address ? { ...facts, networkPrivateAddress: address } : facts
+}
+
 /** The deploy feature: the engine, its journal, the session's keyring passwords and the handlers. */
 export function createDeployHandlers(deps: {
   profiles: ProfileStore
@@ -104,10 +123,12 @@ export function createDeployHandlers(deps: {
         ...(input.waitSeconds !== undefined ? { waitSeconds: input.waitSeconds } : {}),
         ...(input.minFreeMb !== undefined ? { minFreeMb: input.minFreeMb } : {}),
       }
+      const facts = planFacts(profile, input)
       const actions = gonkaActions({
         pool,
         profile,
         ...(password !== undefined ? { keyringPassword: password } : {}),
+        ...(facts ? { facts } : {}),
         options,
       })
       const engine = engineFor(profile.id, gonkaMarkerStore(pool, profile))
