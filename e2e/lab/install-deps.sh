@@ -30,6 +30,9 @@ declare -A NEED=(
   # the config bundle's age interop test decrypts with the standard tool (and `script` gives it a tty)
   [age]=age
   [script]=bsdutils
+  # the Ansible export is run for real against the lab (ansible-playbook, ansible-vault)
+  [ansible-playbook]=ansible
+  [ansible-vault]=ansible
   [openssl]=openssl
   [dpkg-deb]=dpkg
   [free]=procps

@@ -1,5 +1,5 @@
-// `npm test`: everything — typecheck, lint, build, unit and lab tests (vitest), e2e in Chromium
-// (Playwright) — then one closing line "N passed, N failed, N skipped" summed over all of them. The
+// `npm test`: everything — typecheck, lint, build, the package check, unit and lab tests (vitest), e2e
+// in Chromium (Playwright) — then one closing line "N passed, N failed, N skipped" summed over all of them. The
 // typecheck and lint each count as one entry (passed or failed), so a broken type or layer rule fails
 // CI exactly like a failing test. Exit code 1 if anything failed.
 import { spawnSync } from 'node:child_process'
@@ -45,7 +45,7 @@ for (const [title, args] of staticChecks) {
 
 function closingLine() {
   if (staticFailures.length > 0)
-    process.stdout.write(`\nFailed static checks (one failure each): ${staticFailures.join(', ')}\n`)
+    process.stdout.write(`\nFailed checks (one failure each): ${staticFailures.join(', ')}\n`)
   process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`)
 }
 
@@ -54,6 +54,17 @@ if (run('build', ['electron-vite', 'build']) !== 0) {
   totals.failed += 1
   closingLine()
   process.exit(1)
+}
+
+// The installers' configuration and the packed app, offline (npm run package:check on the build above):
+// one entry, like the static checks. Its JSON report (checks, the packed app's size) is in the log and
+// in test-results/package-check.json.
+const packageCheck = 'package check (installer targets, icons, menu languages, asar, fuses)'
+if (run(packageCheck, ['node', 'e2e/tools/package-check.mjs', '--skip-build']) === 0) {
+  totals.passed += 1
+} else {
+  totals.failed += 1
+  staticFailures.push(packageCheck)
 }
 
 const vitestJson = join(results, 'vitest.json')

@@ -14,6 +14,10 @@ function help(io: CliIo): void {
       'desktop app: GHW_USER_DATA_DIR when set, else ~/.config/gonka-host-wizard on Linux,\n' +
       '~/Library/Application Support/gonka-host-wizard on macOS, %APPDATA%\\gonka-host-wizard on Windows.',
   )
+  io.out(
+    '\nLanguage of the human-readable output (check tables, plans; --json stays English): GHW_LANG=en|zh-CN|ru,\n' +
+      'else the locale in LC_ALL, LC_MESSAGES or LANG (ru_RU.UTF-8 → ru, zh_CN.UTF-8 → zh-CN), else English.',
+  )
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

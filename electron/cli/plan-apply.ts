@@ -7,6 +7,8 @@ import type { ProgressEvent } from '../shared/progress'
 import { renderDeployText } from '../core/deploy/texts'
 import { followRun, newRunId, unwrap, type CliService } from './cli-service'
 import type { CliIo } from './io'
+import type { Language } from '../shared/settings'
+import { cliLanguage } from './language'
 
 /** Exit codes every writing command uses. */
 export const EXIT = {
@@ -20,20 +22,23 @@ export const EXIT = {
   cancelled: 130,
 } as const
 
-function changeLine(c: DeployChange): string {
-  return `  ${c.kind === 'blocked' ? '!' : '-'} ${renderDeployText(c.summary)}`
+function changeLine(c: DeployChange, language: Language): string {
+  return `  ${c.kind === 'blocked' ? '!' : '-'} ${renderDeployText(c.summary, language)}`
 }
 
-/** Prints a plan for people: per host its changes (diffs of files indented), notices, or "nothing to change". */
-export function printPlan(plan: DeployPlan, print: (line: string) => void): void {
+/**
+ * Prints a plan for people in the CLI's language (see ./language): per host its changes (diffs of
+ * files indented), notices, or "nothing to change".
+ */
+export function printPlan(plan: DeployPlan, print: (line: string) => void, language: Language = 'en'): void {
   for (const host of plan.hosts) {
     print(`${host.host}:`)
-    for (const notice of host.notices) print(`  note: ${renderDeployText(notice)}`)
+    for (const notice of host.notices) print(`  note: ${renderDeployText(notice, language)}`)
     if (host.changes.length === 0) print('  nothing to change')
     for (const step of host.steps) {
-      print(` ${renderDeployText(step.title)} [${step.actionId}]`)
+      print(` ${renderDeployText(step.title, language)} [${step.actionId}]`)
       for (const c of step.changes) {
-        print(changeLine(c))
+        print(changeLine(c, language))
         if (c.kind === 'file' && c.diff !== '')
           for (const l of c.diff.split('\n')) if (!l.startsWith('  ')) print(`      ${l}`)
       }
@@ -135,7 +140,7 @@ export async function confirmAndApply(
   plan: DeployPlan,
   options: PlanApplyOptions,
 ): Promise<PlanApplyOutcome> {
-  printPlan(plan, (l) => io.err(l))
+  printPlan(plan, (l) => io.err(l), cliLanguage(io.env))
   const hostName = new Map(plan.hosts.map((h) => [h.hostId, h.host]))
   const nameOf = (hostId: string): string => hostName.get(hostId) ?? hostId
   const notices = plan.hosts.flatMap((h) => h.notices).map((n) => renderDeployText(n))

@@ -34,6 +34,12 @@ export interface ServiceEnvironment {
    * electron/main); without one the service uses a passphrase-sealed file.
    */
   readonly secretSealer?: SecretSealer
+  /**
+   * The system's preferred languages, best first (Electron's `app.getPreferredSystemLanguages()`, the
+   * CLI's GHW_LANG / LC_ALL / LC_MESSAGES / LANG). Until the user picks a language, the app starts in
+   * the first one it ships (`matchLanguage`), else English.
+   */
+  readonly systemLanguages?: readonly string[]
 }
 
 /** Handlers for a subset `K` of the contract's operations. */

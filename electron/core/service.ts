@@ -23,8 +23,11 @@ import { SessionSecrets } from './deploy/session-secrets'
 import { createDeployHandlers, PlanRegistry } from './handlers/deploy'
 import { createLaunchHandlers } from './handlers/launch'
 import { createBundleHandlers } from './handlers/bundle'
+import { targetOf } from './ssh/targets'
+import { createServerKeyHandlers } from './handlers/server-keys'
 import { createLogger, type Logger } from './log'
 import { SettingsStore } from './storage/settings-store'
+import { matchLanguage } from '../shared/settings'
 import { ProfileStore } from './storage/profile-store'
 
 /** The application service: the one object that implements the contract for every runtime. */
@@ -62,7 +65,10 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
     }
   }
 
-  const settings = new SettingsStore(env.dataDir)
+  const settings = new SettingsStore(
+    env.dataDir,
+    env.systemLanguages ? { language: matchLanguage(env.systemLanguages) } : {},
+  )
   const profiles = new ProfileStore(env.dataDir, log)
   const secrets = new SecretStore(env.dataDir, env.secretSealer ?? createPassphraseSealer())
   // The keyring password entered in step 4, held in memory for this session (and, when the user asks,
@@ -105,7 +111,19 @@ export function createService(env: ServiceEnvironment, options: { logger?: Logge
       dataDir: env.dataDir,
       appVersion: env.appVersion,
       secrets: sessionSecrets,
+      plans,
+      log,
+      heldSecrets: (profile) =>
+        profile.servers.flatMap((server) => {
+          try {
+            const held = ssh.secrets.heldPassword(targetOf(server, profile.servers))
+            return held !== undefined ? [held] : []
+          } catch {
+            return []
+          }
+        }),
     }),
+    ...createServerKeyHandlers({ profiles, pool: () => ssh.pool, plans, dataDir: env.dataDir, log }),
   }
 
   async function call(

@@ -1,7 +1,8 @@
-import { app, BrowserWindow, Menu, session } from 'electron'
+import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron'
 import { createService, type AppService } from '../core/service'
 import { registerIpc } from './ipc'
-import { buildMenu } from './menu'
+import { aboutContent, buildMenu } from './menu'
+import type { Language } from '../shared/settings'
 import { resolveUserDataDir } from '../core/storage/user-data-dir'
 import { preloadScript, rendererIndex } from './paths'
 import { devServerUrl, isAppUrl, isPermissionAllowed } from './security'
@@ -63,12 +64,35 @@ if (!app.requestSingleInstanceLock()) {
       runtime: 'electron',
       homeDir: app.getPath('home'),
       secretSealer,
+      systemLanguages: app.getPreferredSystemLanguages(),
     })
     const dataDir = app.getPath('userData')
-    const applyMenu = async (): Promise<void> => {
+    const currentLanguage = async (): Promise<Language> => {
       const settings = await service?.invoke('getSettings', {})
+      return settings?.ok ? settings.value.language : 'en'
+    }
+    // About: version and data folder, in the user's language, with a button that opens the folder.
+    const showAbout = async (): Promise<void> => {
+      const content = aboutContent(await currentLanguage(), {
+        name: app.getName(),
+        version: app.getVersion(),
+        dataDir,
+        electron: process.versions.electron ?? '',
+        platform: `${process.platform} ${process.arch}`,
+      })
+      const options = { type: 'info' as const, ...content, defaultId: 0, cancelId: 0, noLink: true }
+      const { response } = mainWindow
+        ? await dialog.showMessageBox(mainWindow, options)
+        : await dialog.showMessageBox(options)
+      if (response === 1) await shell.openPath(dataDir)
+    }
+    const applyMenu = async (): Promise<void> => {
       Menu.setApplicationMenu(
-        buildMenu(dataDir, settings?.ok ? settings.value.language : 'en', app.isPackaged),
+        buildMenu(dataDir, await currentLanguage(), {
+          packaged: app.isPackaged,
+          appName: app.getName(),
+          onAbout: () => void showAbout(),
+        }),
       )
     }
     registerIpc(

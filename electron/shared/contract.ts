@@ -11,6 +11,7 @@ import { configOps } from './ops/config'
 import { deployOps } from './ops/deploy'
 import { launchOps } from './ops/launch'
 import { bundleOps } from './ops/bundle'
+import { serverKeyOps } from './ops/server-keys'
 
 export { op, type OperationDef } from './op'
 
@@ -29,6 +30,7 @@ export const contract = {
   ...deployOps,
   ...launchOps,
   ...bundleOps,
+  ...serverKeyOps,
 } as const
 
 /** The contract's type. */

@@ -91,6 +91,8 @@ export interface ActionResult {
   /** For failed actions: the reason (English) and its error code. */
   readonly reason?: string
   readonly code?: string
+  /** For a failure a server pinned to fields (e.g. the admin API's 400): field → message key. */
+  readonly fields?: Readonly<Record<string, string>>
 }
 
 /** The result of applying a plan. */

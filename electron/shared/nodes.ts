@@ -26,8 +26,12 @@ export const nodesProfileInputSchema = z
 /** See {@link nodesProfileInputSchema}. */
 export type NodesProfileInput = z.infer<typeof nodesProfileInputSchema>
 
-/** What a node plan does: register or update (upsert by id), enable, disable, remove. */
-export const NODE_CHANGES = ['register', 'enable', 'disable', 'remove'] as const
+/**
+ * What a node plan does: register (upsert by id), update (a registered node: the safe update, i.e.
+ * disable, wait idle, recreate/resend, wait healthy, enable; an unregistered one is registered),
+ * enable, disable, remove.
+ */
+export const NODE_CHANGES = ['register', 'update', 'enable', 'disable', 'remove'] as const
 /** One of {@link NODE_CHANGES}. */
 export type NodeChange = (typeof NODE_CHANGES)[number]
 
@@ -46,10 +50,12 @@ export const planNodesInputSchema = z
       .optional(),
     host: z.string().trim().min(1).max(300).optional(),
     confirm: z.literal(true).optional(),
+    /** Safe update: seconds to wait until the node is idle, and until it is healthy again. */
+    waitSeconds: z.number().int().min(5).max(3600).optional(),
   })
   .strict()
   .refine(oneProfile.check, oneProfile.message)
-  .refine((v) => v.change === 'register' || v.nodeId !== undefined, {
+  .refine((v) => v.change === 'register' || v.change === 'update' || v.nodeId !== undefined, {
     message: 'Name the node (nodeId) to enable, disable or remove.',
     path: ['nodeId'],
   })
@@ -236,4 +242,62 @@ export interface HostStatus {
   }
   readonly nodes: readonly NodeHealth[]
   readonly problems: readonly StatusProblem[]
+}
+
+/**
+ * Input of `rehearsePoc`: the profile and the node. `callbackUrl` replaces the configured callback
+ * for this one rehearsal (to see what a wrong one does). `confirm: true` is required: the rehearsal
+ * stops the ML node and starts a test generation on it.
+ */
+export const rehearseInputSchema = z
+  .object({
+    ...profileChoice,
+    nodeId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/),
+    callbackUrl: z.string().trim().min(1).max(2048).optional(),
+    /** Seconds to wait for the first batch (default 20). */
+    waitSeconds: z.number().int().min(3).max(300).optional(),
+    confirm: z.literal(true),
+  })
+  .strict()
+  .refine(oneProfile.check, oneProfile.message)
+/** See {@link rehearseInputSchema}. */
+export type RehearseInput = z.infer<typeof rehearseInputSchema>
+
+/** Why a rehearsal's batches did not arrive. */
+export const REHEARSAL_CAUSES = [
+  /** The callback names a Docker-internal host (`http://api:9100`) that a separate ML server cannot resolve. */
+  'callbackWrongUrl',
+  /** The ML server cannot open a TCP connection to the callback's host and port (firewall, wrong address). */
+  'callbackUnreachable',
+  /** The callback answered, but not with success (a path or trailing slash: HTTP 404). */
+  'callbackRejected',
+  /** The ML node reported a GPU/CUDA error. */
+  'gpuError',
+  /** The ML node refused to start the test generation. */
+  'generateFailed',
+  /** Nothing arrived and nothing says why. */
+  'noBatches',
+] as const
+/** One of {@link REHEARSAL_CAUSES}. */
+export type RehearsalCause = (typeof REHEARSAL_CAUSES)[number]
+
+/** Output of `rehearsePoc`. */
+export interface RehearsalResult {
+  readonly nodeId: string
+  /** The ML server's address as the network server reaches it. */
+  readonly host: string
+  /** The callback base used (`DAPI_API__POC_CALLBACK_URL`, or the given one). */
+  readonly callbackUrl: string
+  /** Where the ML node was told to send its batches (`<callback>/v2/poc-batches/<model>`). */
+  readonly batchUrl: string
+  /** Where the callback URL came from. */
+  readonly callbackSource: 'api-container' | 'profile' | 'input' | 'default'
+  /** True when the network server received at least one generated batch. */
+  readonly received: boolean
+  readonly batches: number
+  readonly cause?: RehearsalCause
+  /** The log line or answer that shows the cause (or the receipt). */
+  readonly evidence?: string
+  readonly startedAt: string
+  readonly finishedAt: string
 }

@@ -1,9 +1,29 @@
 import { z } from 'zod'
 
 /** Languages the UI is complete in. */
-export const LANGUAGES = ['en', 'zh-CN'] as const
+export const LANGUAGES = ['en', 'zh-CN', 'ru'] as const
 /** One of {@link LANGUAGES}. */
 export type Language = (typeof LANGUAGES)[number]
+
+/**
+ * The language to start in for the system's preferred languages (BCP 47 tags such as `ru-RU`, or
+ * POSIX locales such as `ru_RU.UTF-8`, best first): the first one the app ships, else English.
+ * Traditional Chinese (zh-TW, zh-HK, zh-Hant) is not matched to Simplified Chinese.
+ */
+export function matchLanguage(preferred: readonly string[]): Language {
+  for (const raw of preferred) {
+    const tag = (raw.split(/[.@]/)[0] ?? '').replace(/_/g, '-').toLowerCase()
+    const [base, ...rest] = tag.split('-')
+    if (base === 'en') return 'en'
+    if (base === 'ru') return 'ru'
+    if (base === 'zh') {
+      const traditional = rest.some((part) => ['hant', 'tw', 'hk', 'mo'].includes(part))
+      const simplified = rest.some((part) => ['hans', 'cn', 'sg', 'my'].includes(part))
+      if (simplified || !traditional) return 'zh-CN'
+    }
+  }
+  return 'en'
+}
 
 /** App-wide settings, stored beside the profiles. */
 export const settingsSchema = z.object({

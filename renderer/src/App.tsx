@@ -4,6 +4,7 @@ import { Header } from './components/Header'
 import { ProblemBanner } from './components/ProblemBanner'
 import { StepRail } from './components/StepRail'
 import { KeysStep } from './steps/keys/KeysStep'
+import { ExportStep } from './steps/export/ExportStep'
 import { ConfigureStep } from './steps/configure/ConfigureStep'
 import { LaunchStep } from './steps/launch/LaunchStep'
 import { NetworkStep } from './steps/network/NetworkStep'
@@ -46,6 +47,8 @@ export function App() {
             <NodesStep />
           ) : currentStep === 'status' ? (
             <StatusStep />
+          ) : currentStep === 'export' ? (
+            <ExportStep />
           ) : null}
         </main>
       </div>

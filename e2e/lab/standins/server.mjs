@@ -24,6 +24,15 @@ if (!roles.includes(role)) {
   )
   process.exit(2)
 }
+// The real api image runs a command given to it (`docker compose run --rm --no-deps -T api sh -c '…'`,
+// the quickstart's way to make the warm key and to register): so does the stand-in api, for a shell
+// or inferenced (the stand-in CLI); other arguments are compose `command:` values and are ignored.
+if (role === 'api' && ['sh', '/bin/sh', 'inferenced', '/usr/local/bin/inferenced'].includes(args[0] ?? '')) {
+  const { spawnSync } = await import('node:child_process')
+  process.stderr.write(`STAND-IN api image: running ${args[0]} (not the real Gonka image)\n`)
+  const r = spawnSync(args[0], args.slice(1), { stdio: 'inherit' })
+  process.exit(r.status ?? 1)
+}
 banner(role)
 installShutdown(role)
 

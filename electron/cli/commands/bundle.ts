@@ -6,6 +6,8 @@ import { CliUsageError, parseOptions, type CliIo, type CliCommand } from '../io'
 
 /** Environment variable the bundle passphrase is read from (never a flag: flags end up in shell history). */
 export const PASSPHRASE_ENV = 'GHW_BUNDLE_PASSPHRASE'
+/** Environment variable the Ansible Vault password is read from (`export ansible`). */
+export const VAULT_PASSWORD_ENV = 'GHW_VAULT_PASSWORD'
 
 /** Reads one line from the terminal without echoing it (raw mode); undefined at end of input. */
 async function readHidden(io: CliIo, question: string): Promise<string | undefined> {
@@ -79,7 +81,55 @@ function failed(io: CliIo, error: AppError): number {
   return 1
 }
 
+async function exportAnsible(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseOptions(args, {
+    profile: { type: 'string' },
+    out: { type: 'string' },
+    'skip-servers': { type: 'boolean' },
+    json: { type: 'boolean' },
+  })
+  if (values.profile === undefined || values.out === undefined)
+    throw new CliUsageError('export ansible needs --profile P and --out DIR.')
+  let password = io.env[VAULT_PASSWORD_ENV]
+  if ((password === undefined || password === '') && io.terminal === true) {
+    password = await readHidden(io, 'Ansible Vault password (at least 8 characters): ')
+    const again = password === undefined ? undefined : await readHidden(io, 'The same password again: ')
+    if (again !== password) throw new CliUsageError('The two passwords differ.')
+  }
+  if (password === undefined || password === '')
+    throw new CliUsageError(`Give the vault password in ${VAULT_PASSWORD_ENV} or run on an interactive terminal.`)
+  const cli = await openCliService(io)
+  try {
+    const profile = await cli.resolveProfile(values.profile)
+    const runId = newRunId('ansible')
+    const stop = followRun(cli, io, runId)
+    const result = await cli.service.invoke(
+      'exportAnsible',
+      {
+        profileId: profile.id,
+        outDir: values.out,
+        vaultPassword: password,
+        ...(values['skip-servers'] ? { readServers: false } : {}),
+      },
+      { runId },
+    )
+    stop()
+    if (!result.ok) return failed(io, result.error)
+    const r = result.value
+    if (values.json) io.out(JSON.stringify(r))
+    else {
+      io.out(`Wrote ${r.files.length} files into ${r.dir}: ${r.files.join(', ')}.`)
+      io.out(`Run: cd ${r.dir} && ansible-playbook playbook.yml --ask-vault-pass`)
+      for (const p of r.problems) io.out(`  could not read ${p.serverId}: ${p.message}`)
+    }
+    return r.problems.length > 0 ? 1 : 0
+  } finally {
+    await cli.close()
+  }
+}
+
 async function exportBundle(args: readonly string[], io: CliIo): Promise<number> {
+  if (args[0] === 'ansible') return exportAnsible(args.slice(1), io)
   const { values } = parseOptions(args, {
     profile: { type: 'string' },
     out: { type: 'string' },
@@ -186,7 +236,8 @@ async function supportBundle(args: readonly string[], io: CliIo): Promise<number
 /** `export`: writes the config bundle (a backup of the deployment's settings and keys). */
 export const exportCommand: CliCommand = {
   name: 'export',
-  usage: 'export --profile P --out FILE [--checks FILE] [--skip-servers] [--json]',
+  usage:
+    'export --profile P --out FILE [--checks FILE] [--skip-servers] [--json] | export ansible --profile P --out DIR [--skip-servers] [--json]',
   summary: 'Export the deployment as one config bundle file (settings, pinned keys, checks, encrypted key backups).',
   help: [
     'Writes a zip: manifest.json (app version, date, profile, SHA-256 of every file), the servers, each',
@@ -206,6 +257,15 @@ export const exportCommand: CliCommand = {
     '  --json            print {path, bytes, files[], absent[], secrets, problems[]}',
     'Exit status: 0 written; 1 failed, or a server could not be read (the rest was still written);',
     '2 wrong usage.',
+    '',
+    'export ansible --profile P --out DIR: an Ansible inventory and playbook that reproduce the deployment',
+    '(ansible.builtin git, copy, shell and uri, as in Debian 12’s ansible): the gonka clone, config.env,',
+    'node-config.json, the containers in order (tmkms and node, the rest, then the ML nodes) and the ML',
+    "node registrations through the admin API on the network server's loopback. Each server's config.env",
+    `is read over SSH and stored only in group_vars/gonka/vault.yml, encrypted (Ansible Vault) with the`,
+    `password from ${VAULT_PASSWORD_ENV}, else asked twice on the terminal. Host keys: the pinned ones`,
+    '(known_hosts in DIR). Run: ansible-playbook playbook.yml --ask-vault-pass; a second run changes nothing.',
+    '  --json            print {dir, files[], problems[]}',
   ].join('\n'),
   async run(args, io) {
     return exportBundle(args, io)

@@ -10,6 +10,9 @@ import { validateSeedApiUrl } from '../../shared/profile'
 import type { AppService } from '../../core/service'
 import { CliServiceError, followRun, newRunId, openCliService, printFailure, unwrap } from '../cli-service'
 import { CliUsageError, parseOptions, type CliCommand } from '../io'
+import { renderText } from '../../core/checks/texts'
+import type { Language } from '../../shared/settings'
+import { cliLanguage } from '../language'
 
 /** One line of `check --json`. */
 export interface CheckJsonEntry {
@@ -78,12 +81,19 @@ export async function cliModels(
 
 const MARK: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' }
 
-function printTable(out: RunChecksOutput, line: (text: string) => void): void {
+/** Prints the results as a table for people, in `language` (the JSON output stays English). */
+export function printTable(
+  out: Pick<RunChecksOutput, 'results'>,
+  line: (text: string) => void,
+  language: Language,
+): void {
   const hostWidth = Math.max(4, ...out.results.map((r) => r.serverName.length))
   for (const r of out.results) {
-    line(`${MARK[r.status]}  ${r.serverName.padEnd(hostWidth)}  ${r.checkId.padEnd(22)}  ${r.message}`)
+    const message = language === 'en' ? r.message : renderText(language, r.messageKey, r.messageValues)
+    line(`${MARK[r.status]}  ${r.serverName.padEnd(hostWidth)}  ${r.checkId.padEnd(22)}  ${message}`)
     if (r.fix && (r.status === 'fail' || r.status === 'warn')) {
-      line(`${' '.repeat(hostWidth + 32)}fix: ${r.fix.text}`)
+      const fix = language === 'en' ? r.fix.text : renderText(language, r.fix.key, r.messageValues)
+      line(`${' '.repeat(hostWidth + 32)}fix: ${fix}`)
       if (r.fix.command)
         for (const cmd of r.fix.command.split('\n')) line(`${' '.repeat(hostWidth + 32)}  $ ${cmd}`)
     }
@@ -170,7 +180,7 @@ export const checkCommand: CliCommand = {
       }
       const out = result.value
       if (values.json) io.out(JSON.stringify(out.results.map(toJsonEntry), null, 2))
-      else printTable(out, (text) => io.out(text))
+      else printTable(out, (text) => io.out(text), cliLanguage(io.env))
       return out.failed ? 1 : 0
     } catch (error) {
       if (error instanceof CliServiceError) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import type { DeployPlan } from '../../shared/deploy'
 import { confirm, confirmAndApply, printPlan as printSharedPlan } from '../plan-apply'
+import { cliLanguage } from '../language'
 import {
   followRun,
   newRunId,
@@ -118,7 +119,7 @@ export function printPlan(
   plan: DeployPlan,
   print: (line: string) => void = (l) => io.out(l),
 ): void {
-  printSharedPlan(plan, print)
+  printSharedPlan(plan, print, cliLanguage(io.env))
 }
 
 export { confirm }
@@ -153,7 +154,8 @@ export const planCommand: CliCommand = {
 /** `apply --profile P --yes [--json]`. */
 export const applyCommand: CliCommand = {
   name: 'apply',
-  usage: 'apply --profile P --yes [--json] [--start-without-keys] [--update-images] [--update-repo] [--checks FILE]',
+  usage:
+    'apply --profile P --yes [--json] [--start-without-keys] [--update-images] [--update-repo] [--checks FILE]',
   summary: 'Plan, then apply the plan on every server (clone, config.env, images, docker compose up)',
   help: `${planHelp}
   --yes                  apply without asking (without it: asks on a terminal, refuses otherwise)

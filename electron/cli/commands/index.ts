@@ -8,6 +8,7 @@ import { planCommand, applyCommand, psCommand, logsCommand } from './deploy'
 import { nodesCommand } from './nodes'
 import { statusCommand } from './status'
 import { exportCommand, importCommand, supportBundleCommand } from './bundle'
+import { grantsCommand, registerCommand } from './server-keys'
 
 /** Every CLI command, in help order. Each feature adds its command file here. */
 export const commands: readonly CliCommand[] = [
@@ -17,6 +18,8 @@ export const commands: readonly CliCommand[] = [
   checkCommand,
   keysCommand,
   secretsCommand,
+  registerCommand,
+  grantsCommand,
   planCommand,
   applyCommand,
   psCommand,

@@ -3,6 +3,7 @@ import type { AppError } from '../../shared/result'
 import { openCliService } from '../cli-service'
 import { CliUsageError, parseOptions, readStdin, type CliCommand, type CliIo } from '../io'
 import type { AppService } from '../../core/service'
+import { keysWarm } from './server-keys'
 
 /** Clears the screen and the scrollback (xterm and most terminals), so the words leave the terminal. */
 const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H'
@@ -131,8 +132,10 @@ async function keysImport(args: readonly string[], io: CliIo): Promise<number> {
 /** `keys new` and `keys import`: the account (cold) key on this computer. */
 export const keysCommand: CliCommand = {
   name: 'keys',
-  usage: 'keys new [--json] [--keep] | keys import --mnemonic-stdin | --pubkey B64 [--json] [--keep]',
-  summary: 'Make or read the account (cold) key on this computer: address and ACCOUNT_PUBKEY.',
+  usage:
+    'keys new [--json] [--keep] | keys import --mnemonic-stdin | --pubkey B64 [--json] [--keep] | keys warm --profile P [--yes] [--json]',
+  summary:
+    'Make or read the account (cold) key on this computer: address and ACCOUNT_PUBKEY; make the warm key on the server once.',
   help: [
     'keys new [--json] [--keep]',
     "  Makes a 24-word key (BIP39, secp256k1, m/44'/1200'/0'/0/0, gonka1… address), the same key",
@@ -144,14 +147,21 @@ export const keysCommand: CliCommand = {
     '  `inferenced keys show`). An address alone is refused: the public key cannot be recovered from it.',
     '  --json prints exactly {"address":"gonka1…","pubkey":"…"}.',
     "--keep  keep the words encrypted in the app's secret store (passphrase from GHW_SECRETS_PASSPHRASE).",
+    'keys warm --profile P [--yes] [--json]',
+    '  On the network server, through a plan like `apply`: first a dated backup of .inference/keyring-file/',
+    '  and .tmkms/ (sudo) in <dir>/.ghw/backups/, then the warm key KEY_NAME made once in the api container',
+    "  (`docker compose run --rm --no-deps -T api sh -c '…'`, the keyring password from config.env on stdin).",
+    '  An existing KEY_NAME is reused and said so; another existing key is shown and never replaced (exit 1).',
+    '  --json prints {"keyName","state","address"?,"made","reused","backups":[…]}.',
     'The words are never put on a command line, in a log, in a profile or in an error message.',
-    'Exit status: 0 done, 1 refused key or wrong words, 2 wrong usage.',
+    'Exit status: 0 done, 1 refused key, wrong words or a failed/blocked step, 2 wrong usage or refused confirmation.',
   ].join('\n'),
   async run(args, io) {
     const [sub, ...rest] = args
     if (sub === 'new') return keysNew(rest, io)
     if (sub === 'import') return keysImport(rest, io)
-    throw new CliUsageError('Use "keys new" or "keys import".')
+    if (sub === 'warm') return keysWarm(rest, io)
+    throw new CliUsageError('Use "keys new", "keys import" or "keys warm".')
   },
 }
 

@@ -1,5 +1,5 @@
 import type { ApplyResult, DeployPlan } from '../../shared/deploy'
-import type { NodeChange, NodeRow, NodesListing } from '../../shared/nodes'
+import type { NodeChange, NodeRow, NodesListing, RehearsalResult } from '../../shared/nodes'
 import type { Profile } from '../../shared/profile'
 import { renderDeployText } from '../../core/deploy/texts'
 import {
@@ -82,7 +82,7 @@ function printListing(listing: NodesListing, out: (line: string) => void): void 
 export const nodesCommand: CliCommand = {
   name: 'nodes',
   usage:
-    'nodes list --profile P [--json] | nodes add|update|enable|disable|remove --profile P [--id ID] [--json] [--yes]',
+    'nodes list --profile P [--json] | nodes add|update|enable|disable|remove --profile P [--id ID] [--json] [--yes] | nodes rehearse --profile P --id ID [--callback URL] [--wait S] [--json] [--yes]',
   summary: 'List, register, enable, disable or remove the ML nodes the network node knows.',
   help: [
     'Subcommands:',
@@ -100,13 +100,30 @@ export const nodesCommand: CliCommand = {
     '         model is checked against the governance list; a failed check stops the plan. A scheme or',
     '         path in the host is stripped (the api adds http:// itself) and the plan says so.',
     '         --host H sets the ML server’s private address of that one node (needs --id).',
+    '  update   a registered node whose settings (models, args, host, ports) differ or whose ML compose',
+    '         file names another image gets the safe update, one node at a time: disable, wait until it',
+    '         serves no work, recreate its containers / send the new settings, wait until its /health',
+    '         answers 200, enable. A node that fails stays disabled; running update again finishes it',
+    '         (the local journal knows it was interrupted). --wait S: seconds for each wait (default',
+    '         600 idle, 300 healthy). An unregistered node is registered as with add.',
     '  enable, disable  --id ID: enable or disable a node (a plan, then applied).',
     '  remove   --id ID --yes: remove a node from the api (removing an unknown id says so).',
     'Options:',
     '  --yes         apply without asking (without it: asks on a terminal, refuses otherwise)',
     '  --json        for add|update|enable|disable|remove: {"ok", "planEmpty", "actions":[{host, step,',
     '                outcome, reason?}], "blocked":[texts], "notices":[texts]}',
+    '  rehearse --id ID --yes: the PoC rehearsal (the FAQ’s simulation) of a node that serves no epoch',
+    '         (not registered, or disabled): stops the ML node, starts a test generation',
+    '         (POST /api/v1/pow/init/generate, sent from the network server) with the callback URL the',
+    '         api container uses, and says whether the network server received the batches or why not',
+    '         (wrong URL, callback unreachable, rejected, GPU error). Refused on an enabled node and',
+    '         while the node takes part in a PoC. --callback URL tries another callback base once;',
+    '         --wait S waits S seconds for the first batch (default 20). --json: {"nodeId", "received",',
+    '         "batches", "cause"?, "evidence"?, "callbackUrl", "callbackSource", "batchUrl", "host",',
+    '         "startedAt", "finishedAt"}; refused: {"refused": "enabled"|"inPoc"|"servingEpoch"}.',
     'node-config.json is read only on the api’s first start; later changes go through these commands.',
+    'Exit status, rehearse: 0 when the batches arrived, 1 when they did not or it was refused or failed,',
+    '2 on wrong usage or without --yes.',
     'Exit status, list: 0 when every node is registered as the profile says, 1 when one is missing,',
     'unknown, different, or the api cannot be read, 2 on wrong usage.',
     'Exit status, changes: 0 when done (or nothing to do), 1 on a failure (the node, the step and the',
@@ -114,12 +131,13 @@ export const nodesCommand: CliCommand = {
   ].join('\n'),
   async run(args, io) {
     const [sub, ...rest] = args
+    if (sub === 'rehearse') return runRehearse(rest, io)
     if (sub !== undefined && sub in CHANGES) return runChange(CHANGES[sub] ?? 'register', sub, rest, io)
     if (sub !== 'list')
       throw new CliUsageError(
         sub === undefined
-          ? 'Give a subcommand: list, add, update, enable, disable or remove.'
-          : `Unknown subcommand "${sub}" (available: list, add, update, enable, disable, remove).`,
+          ? 'Give a subcommand: list, add, update, enable, disable, remove or rehearse.'
+          : `Unknown subcommand "${sub}" (available: list, add, update, enable, disable, remove, rehearse).`,
       )
     const { values } = parseOptions(rest, {
       profile: { type: 'string' },
@@ -154,7 +172,7 @@ export const nodesCommand: CliCommand = {
 
 const CHANGES: Readonly<Record<string, NodeChange>> = {
   add: 'register',
-  update: 'register',
+  update: 'update',
   enable: 'enable',
   disable: 'disable',
   remove: 'remove',
@@ -166,6 +184,7 @@ async function planChange(
   change: NodeChange,
   id: string | undefined,
   host: string | undefined,
+  waitSeconds?: number,
 ): Promise<DeployPlan> {
   return unwrap(
     await cli.service.invoke(
@@ -175,6 +194,7 @@ async function planChange(
         change,
         ...(id !== undefined ? { nodeId: id } : {}),
         ...(host !== undefined ? { host } : {}),
+        ...(waitSeconds !== undefined ? { waitSeconds } : {}),
         ...(change === 'remove' ? { confirm: true as const } : {}),
       },
       { runId: newRunId('nodes-plan') },
@@ -193,11 +213,15 @@ async function runChange(
     profile: { type: 'string' },
     id: { type: 'string' },
     host: { type: 'string' },
+    wait: { type: 'string' },
     json: { type: 'boolean' },
     yes: { type: 'boolean' },
   })
   if (!values.profile) throw new CliUsageError('--profile is required.')
-  if (change !== 'register' && values.id === undefined) throw new CliUsageError(`nodes ${sub} needs --id ID.`)
+  const wait = values.wait === undefined ? undefined : Number(values.wait)
+  if (wait !== undefined && (change !== 'update' || !Number.isInteger(wait) || wait < 5 || wait > 3600))
+    throw new CliUsageError('--wait is for nodes update: whole seconds from 5 to 3600.')
+  if (change !== 'register' && change !== 'update' && values.id === undefined) throw new CliUsageError(`nodes ${sub} needs --id ID.`)
   if (values.host !== undefined && values.id === undefined) throw new CliUsageError('--host needs --id ID.')
   if (change === 'remove' && values.yes !== true) {
     io.err('Not removed: nodes remove needs --yes.')
@@ -206,7 +230,7 @@ async function runChange(
   const cli = await openCliService(io)
   try {
     const profile = await cli.resolveProfile(values.profile)
-    const plan = await planChange(cli, profile, change, values.id, values.host)
+    const plan = await planChange(cli, profile, change, values.id, values.host, wait)
     printPlan(io, plan, (l) => io.err(l))
     const steps = plan.hosts.flatMap((h) => h.steps)
     const notices = plan.hosts.flatMap((h) => h.notices).map((n) => renderDeployText(n))
@@ -269,6 +293,86 @@ async function runChange(
       return 1
     }
     throw error
+  } finally {
+    await cli.close()
+  }
+}
+
+const CAUSE_WORDS: Record<NonNullable<RehearsalResult['cause']>, string> = {
+  callbackWrongUrl:
+    'wrong callback URL: it names a host inside the network server’s Docker network, which a separate ML server cannot resolve; use http://<network server private IP>:9100 and recreate the api',
+  callbackUnreachable:
+    'the ML server cannot reach the callback: port 9100 is blocked or the address is wrong; open 9100 on the network server to the ML servers’ private addresses only',
+  callbackRejected:
+    'the callback answered with an error (a path or trailing slash gives 404); write it as http://host:9100 only',
+  gpuError: 'the ML node reported a GPU error',
+  generateFailed: 'the ML node refused to start the test generation',
+  noBatches: 'no batch arrived and nothing says why; read the ML node’s and the api’s logs',
+}
+
+/** `nodes rehearse --profile P --id ID --yes`: the PoC rehearsal of one node that serves no epoch. */
+async function runRehearse(rest: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseOptions([...rest], {
+    profile: { type: 'string' },
+    id: { type: 'string' },
+    callback: { type: 'string' },
+    wait: { type: 'string' },
+    json: { type: 'boolean' },
+    yes: { type: 'boolean' },
+  })
+  if (!values.profile) throw new CliUsageError('--profile is required.')
+  if (values.id === undefined) throw new CliUsageError('nodes rehearse needs --id ID.')
+  const wait = values.wait === undefined ? undefined : Number(values.wait)
+  if (wait !== undefined && (!Number.isInteger(wait) || wait < 3 || wait > 300))
+    throw new CliUsageError('--wait takes whole seconds from 3 to 300.')
+  if (values.yes !== true) {
+    io.err(
+      `Not started: the rehearsal stops ML node ${values.id} and starts a test generation on it; pass --yes.`,
+    )
+    return 2
+  }
+  const cli = await openCliService(io)
+  try {
+    const profile = await cli.resolveProfile(values.profile)
+    const runId = newRunId('nodes-rehearse')
+    const stop = followRun(cli, io, runId, (e) => {
+      if (values.json !== true && e.kind === 'start') io.err(`[${e.stepId}]`)
+    })
+    let r
+    try {
+      r = await cli.service.invoke(
+        'rehearsePoc',
+        {
+          profile,
+          nodeId: values.id,
+          confirm: true,
+          ...(values.callback !== undefined ? { callbackUrl: values.callback } : {}),
+          ...(wait !== undefined ? { waitSeconds: wait } : {}),
+        },
+        { runId },
+      )
+    } finally {
+      stop()
+    }
+    if (!r.ok) {
+      const reason = r.error.details?.['reason']
+      if (values.json === true && r.error.code === 'CONFLICT' && typeof reason === 'string')
+        io.out(JSON.stringify({ refused: reason, message: r.error.message }))
+      printFailure(io, r.error)
+      return 1
+    }
+    const v = r.value
+    if (values.json === true) io.out(JSON.stringify(v))
+    else {
+      io.out(`Callback: ${v.callbackUrl} (${v.callbackSource}); batches sent to ${v.batchUrl}/generated`)
+      if (v.received) io.out(`Received: the network server got ${v.batches} batch(es) from ${v.nodeId}.`)
+      else {
+        io.out(`Not received: the network server got no batch from ${v.nodeId}.`)
+        if (v.cause) io.out(`Cause (${v.cause}): ${CAUSE_WORDS[v.cause]}.`)
+      }
+      if (v.evidence) io.out(`  ${v.evidence}`)
+    }
+    return v.received ? 0 : 1
   } finally {
     await cli.close()
   }

@@ -143,11 +143,22 @@ export interface OpenedBundle {
   readonly secrets?: readonly TarEntry[]
 }
 
-function refuse(reason: string): AppFailure {
+/** Why a bundle was refused, as a key the UI translates (`details.reasonKey`, with `details.file`). */
+export type RefusalReason =
+  | 'notZip'
+  | 'manifestMissing'
+  | 'manifestInvalid'
+  | 'fileMissing'
+  | 'checksum'
+  | 'notListed'
+  | 'invalidFile'
+  | 'secretsDamaged'
+
+function refuse(reason: string, reasonKey: RefusalReason, file = ''): AppFailure {
   return new AppFailure('INVALID_INPUT', `The bundle is damaged or was changed: ${reason}. Nothing was imported.`, {
     hint: 'Export the bundle again from the original computer and copy it whole.',
     retryable: false,
-    details: { reason },
+    details: { reason, reasonKey, file, refused: true },
   })
 }
 
@@ -161,39 +172,39 @@ export async function openConfigBundle(bytes: Uint8Array, passphrase?: string): 
   try {
     entries = unzipSync(bytes)
   } catch (error) {
-    throw refuse(`it is not a readable zip file (${error instanceof Error ? error.message : String(error)})`)
+    throw refuse(`it is not a readable zip file (${error instanceof Error ? error.message : String(error)})`, 'notZip')
   }
   const manifestBytes = entries[MANIFEST_FILE]
-  if (!manifestBytes) throw refuse('manifest.json is missing')
+  if (!manifestBytes) throw refuse('manifest.json is missing', 'manifestMissing', MANIFEST_FILE)
   let manifest: BundleManifest
   try {
     manifest = manifestSchema.parse(JSON.parse(strFromU8(manifestBytes)))
   } catch {
-    throw refuse('manifest.json is not a config bundle manifest')
+    throw refuse('manifest.json is not a config bundle manifest', 'manifestInvalid', MANIFEST_FILE)
   }
   for (const [path, digest] of Object.entries(manifest.files)) {
     const data = entries[path]
-    if (!data) throw refuse(`${path} is missing`)
-    if (sha256(data) !== digest) throw refuse(`the checksum of ${path} does not match`)
+    if (!data) throw refuse(`${path} is missing`, 'fileMissing', path)
+    if (sha256(data) !== digest) throw refuse(`the checksum of ${path} does not match`, 'checksum', path)
   }
   for (const path of Object.keys(entries))
     if (path !== MANIFEST_FILE && !(path in manifest.files) && !path.endsWith('/'))
-      throw refuse(`${path} is not listed in the manifest`)
+      throw refuse(`${path} is not listed in the manifest`, 'notListed', path)
   const readJson = (path: string): unknown => {
     const data = entries[path]
-    if (!data) throw refuse(`${path} is missing`)
+    if (!data) throw refuse(`${path} is missing`, 'fileMissing', path)
     try {
       return JSON.parse(strFromU8(data))
     } catch {
-      throw refuse(`${path} is not JSON`)
+      throw refuse(`${path} is not JSON`, 'invalidFile', path)
     }
   }
   const profile = profileSchema.safeParse(readJson('profile.json'))
-  if (!profile.success) throw refuse('profile.json is not a valid profile')
+  if (!profile.success) throw refuse('profile.json is not a valid profile', 'invalidFile', 'profile.json')
   const pins = z
     .object({ version: z.literal(1), hosts: z.record(z.string(), z.array(pinSchema)) })
     .safeParse(readJson('pinned-host-keys.json'))
-  if (!pins.success) throw refuse('pinned-host-keys.json is not valid')
+  if (!pins.success) throw refuse('pinned-host-keys.json is not valid', 'invalidFile', 'pinned-host-keys.json')
   let secrets: TarEntry[] | undefined
   const sealed = entries[SECRETS_FILE]
   if (passphrase !== undefined && sealed && manifest.secrets) {
@@ -210,7 +221,7 @@ export async function openConfigBundle(bytes: Uint8Array, passphrase?: string): 
     try {
       secrets = readTar(tar)
     } catch (error) {
-      throw refuse(`the secrets archive is damaged (${error instanceof Error ? error.message : String(error)})`)
+      throw refuse(`the secrets archive is damaged (${error instanceof Error ? error.message : String(error)})`, 'secretsDamaged', SECRETS_FILE)
     }
   }
   return { manifest, profile: profile.data, pins: pins.data.hosts, ...(secrets ? { secrets } : {}) }

@@ -30,7 +30,10 @@ export function redact(text: string, known: readonly string[] = []): string {
   for (const name of SECRET_VARIABLES) {
     out = out.replace(new RegExp(`^(\\s*(?:export\\s+)?${name}\\s*=).*$`, 'gm'), `$1${REDACTED}`)
   }
-  out = out.replace(SECRET_KEYS, (_m, key: string) => `${key}${REDACTED}`)
+  // A quoted value stays quoted, so JSON stays JSON.
+  out = out.replace(SECRET_KEYS, (_m, key: string, value: string) =>
+    value.startsWith('"') ? `${key}"${REDACTED}"` : `${key}${REDACTED}`,
+  )
   return out
 }
 

@@ -188,17 +188,18 @@ describe('catalogue and texts', () => {
     expect(CHECK_CATALOGUE.map((e) => e.id).sort()).toEqual([...CHECK_IDS].sort())
   })
 
-  it('English and Chinese have the same keys, and every check has a title and explanation in both', () => {
+  it('English, Chinese and Russian have the same keys, and every check has a title and explanation in each', () => {
     expect(allTextKeys('zh-CN')).toEqual(allTextKeys('en'))
+    expect(allTextKeys('ru')).toEqual(allTextKeys('en'))
     for (const entry of CHECK_CATALOGUE) {
-      for (const locale of ['en', 'zh-CN'] as const) {
+      for (const locale of ['en', 'zh-CN', 'ru'] as const) {
         expect(lookupText(locale, entry.titleKey), `${locale} ${entry.titleKey}`).toBeTruthy()
         expect(lookupText(locale, entry.whyKey), `${locale} ${entry.whyKey}`).toBeTruthy()
       }
     }
   })
 
-  it('every result the rules produce has its message and fix text in both locales', () => {
+  it('every result the rules produce has its message and fix text in every locale', () => {
     const variants = [
       h100Probe(),
       h100Probe({
@@ -220,7 +221,7 @@ describe('catalogue and texts', () => {
         { server: ml, models: FALLBACK_MODELS, gpuTestImage: 'i' },
         HOST_RULE_IDS,
       )) {
-        for (const locale of ['en', 'zh-CN'] as const) {
+        for (const locale of ['en', 'zh-CN', 'ru'] as const) {
           expect(lookupText(locale, r.messageKey), `${locale} ${r.messageKey}`).toBeTruthy()
           if (r.fix) expect(lookupText(locale, r.fix.key), `${locale} ${r.fix.key}`).toBeTruthy()
         }

@@ -1,8 +1,9 @@
 import en from '../../shared/locales/checks/en.json'
 import zhCN from '../../shared/locales/checks/zh-CN.json'
+import ru from '../../shared/locales/checks/ru.json'
 
 /** Locales the check texts exist in (the renderer merges these files into its own i18n resources). */
-export const CHECK_TEXT_LOCALES = { en, 'zh-CN': zhCN } as const
+export const CHECK_TEXT_LOCALES = { en, 'zh-CN': zhCN, ru } as const
 /** One of the locales in {@link CHECK_TEXT_LOCALES}. */
 export type CheckTextLocale = keyof typeof CHECK_TEXT_LOCALES
 

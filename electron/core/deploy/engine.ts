@@ -368,6 +368,7 @@ export class DeployEngine {
           outcome: cancelled ? 'cancelled' : 'failed',
           reason: appError.hint ? `${appError.message} ${appError.hint}` : appError.message,
           code: appError.code,
+          ...(appError.fields ? { fields: appError.fields } : {}),
         })
       }
     }

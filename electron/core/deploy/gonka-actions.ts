@@ -26,6 +26,7 @@ import {
   writeRemoteFile,
   type RemoteFileState,
 } from './remote-file'
+import { backupAction, serveNoticeAction } from './key-actions'
 import type { ActionContext, AnyAction, HostMarkerStore } from './types'
 
 /** The network node's services started first, before the keys exist (quickstart order). */
@@ -66,10 +67,12 @@ const t = (key: string, params?: Record<string, string | number>): I18nText => (
 })
 
 /** Per-host facts found once and shared by the host's actions (home folder, compose). */
-class HostContext {
+export class HostContext {
   private home: Promise<string> | undefined
   private compose: Promise<ComposeFlavour> | undefined
   readonly target: HostTarget
+  /** The profile's seed API address ('' when not set). */
+  readonly profileSeed: string
 
   constructor(
     readonly pool: SshPool,
@@ -78,6 +81,7 @@ class HostContext {
     readonly settings: DeploymentSettings,
   ) {
     this.target = targetOf(server, profile.servers)
+    this.profileSeed = profile.seedApiUrl?.trim() ?? ''
   }
 
   async dir(signal: AbortSignal): Promise<string> {
@@ -526,7 +530,7 @@ export function composeServices(
   )
 }
 
-function composeFilesOf(role: Server['role']): string[] {
+export function composeFilesOf(role: Server['role']): string[] {
   return role === 'network' ? [NETWORK_COMPOSE] : role === 'ml' ? [ML_COMPOSE] : [NETWORK_COMPOSE, ML_COMPOSE]
 }
 
@@ -855,6 +859,10 @@ export function gonkaActions(deps: GonkaActionDeps): AnyAction[] {
       )
     } else {
       const first = `${id}/compose/${FIRST_SERVICES.join(',')}`
+      // A dated backup of the keyring and .tmkms/ before the containers touch them (step 3).
+      const backup = backupAction(h)
+      // Read only: says why the host cannot serve yet (warm key, registration, grants on chain).
+      actions.push(backup, serveNoticeAction(h))
       actions.push(
         composeAction(
           h,
@@ -864,7 +872,7 @@ export function gonkaActions(deps: GonkaActionDeps): AnyAction[] {
             pick: (all) => all.filter((s) => (FIRST_SERVICES as readonly string[]).includes(s)),
             noDeps: true,
             needsKeys: false,
-            dependsOn: base,
+            dependsOn: [...base, backup.id],
           },
           config,
           repo,

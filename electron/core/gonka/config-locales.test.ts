@@ -20,7 +20,7 @@ const SOURCE = readFileSync(join(__dirname, 'desired-config.ts'), 'utf8')
 const SOURCE_KEYS = [...SOURCE.matchAll(/'(config\.source\.[A-Za-z]+)'/g)].map((m) => m[1] as string)
 
 describe('step 4 texts in every language', () => {
-  for (const lang of ['en', 'zh-CN']) {
+  for (const lang of ['en', 'zh-CN', 'ru']) {
     it(`${lang}: every validation key, variable, failure, layout and value source has its text`, () => {
       const tree = load(lang)
       const keys = [

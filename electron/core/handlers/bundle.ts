@@ -1,5 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { DEFAULT_DEPLOY_DIR } from '../../shared/deployment'
 import type { Profile } from '../../shared/profile'
 import { toAppError, AppFailure } from '../errors'
@@ -14,6 +14,12 @@ import { PinStore, type PinnedKey } from '../ssh/pin-store'
 import type { SshPool } from '../ssh/pool'
 import { knownHostsName } from '../ssh/host-key'
 import { targetOf } from '../ssh/targets'
+import { restoreKeysAction } from '../bundle/restore-action'
+import { ansibleExport } from '../bundle/ansible'
+import { DeployEngine } from '../deploy/engine'
+import { gonkaActions, gonkaMarkerStore } from '../deploy/gonka-actions'
+import type { Logger } from '../log'
+import type { PlanRegistry } from './deploy'
 import type { ProfileStore } from '../storage/profile-store'
 
 /** Lines of each container's log in a support bundle. */
@@ -22,6 +28,7 @@ const SUPPORT_LOG_TAIL = 300
 async function writeOut(path: string, data: Uint8Array): Promise<string> {
   const full = resolve(path)
   try {
+    await mkdir(dirname(full), { recursive: true })
     await writeFile(full, data, { mode: 0o600 })
   } catch (error) {
     throw new AppFailure('STORAGE_FAILED', `Could not write ${full}.`, {
@@ -60,7 +67,12 @@ export function createBundleHandlers(deps: {
   dataDir: string
   appVersion: string
   secrets: SessionSecrets
-}): Handlers<'exportConfigBundle' | 'importConfigBundle' | 'supportBundle'> {
+  /** Where restore plans are held for `applyPlan` (shared with the deploy handlers). */
+  plans?: PlanRegistry
+  log?: Logger
+  /** Other secrets held this session for the profile (its servers' SSH passwords), redacted from support bundles. */
+  heldSecrets?: (profile: Profile) => readonly string[]
+}): Handlers<'exportConfigBundle' | 'importConfigBundle' | 'supportBundle' | 'planRestore' | 'exportAnsible'> {
   const pins = new PinStore(deps.dataDir)
   return {
     async exportConfigBundle(input, call) {
@@ -176,10 +188,116 @@ export function createBundleHandlers(deps: {
         journal,
         containers,
         problems,
-        knownSecrets: keyring !== undefined ? [keyring] : [],
+        knownSecrets: [...(keyring !== undefined ? [keyring] : []), ...(deps.heldSecrets?.(profile) ?? [])],
       })
       const path = await writeOut(input.outPath, zip)
       return { path, bytes: zip.length, files }
+    },
+
+    async planRestore(input, call) {
+      if (!deps.plans || !deps.log)
+        throw new AppFailure('UNSUPPORTED', 'Restore plans need the deploy engine.')
+      const profile = await deps.profiles.load(input.profileId)
+      const server = profile.servers.find((s) =>
+        input.serverId !== undefined ? s.id === input.serverId || s.name === input.serverId : s.role !== 'ml',
+      )
+      if (!server || server.role === 'ml')
+        throw new AppFailure('NOT_FOUND', `Profile "${profile.name}" has no network server${input.serverId ? ` ${input.serverId}` : ''}.`, {
+          hint: 'Add the new server as the network server in step 1 and connect to it, then plan again.',
+        })
+      let bytes: Uint8Array
+      try {
+        bytes = new Uint8Array(await readFile(resolve(input.path)))
+      } catch (error) {
+        throw new AppFailure('NOT_FOUND', `Could not read ${input.path}.`, { cause: error })
+      }
+      call.progress({ stepId: 'plan', kind: 'start', title: 'bundle.progress.opening' })
+      const opened = await openConfigBundle(bytes, input.passphrase)
+      // The bundle's keys are stored under the id of its own network server.
+      const source = opened.profile.servers.find((s) => s.role !== 'ml')
+      const prefix = `${source?.id ?? ''}/`
+      const keys = (opened.secrets ?? [])
+        .filter((e) => source !== undefined && e.path.startsWith(prefix))
+        .map((e) => ({ ...e, path: e.path.slice(prefix.length) }))
+      if (keys.length === 0)
+        throw new AppFailure('NOT_FOUND', 'This bundle holds no key backups of a network node.', {
+          hint: 'Export the bundle again after step 3, with the network server reachable.',
+        })
+      const keyring = opened.secrets?.find((e) => e.path === 'keyring-password.txt')
+      if (keyring) deps.secrets.set(profile.id, Buffer.from(keyring.data).toString('utf8').replace(/\n$/, ''))
+      const password = deps.secrets.get(profile.id)
+      const pool = deps.pool()
+      const wanted = new Set([`${server.id}/repo`, `${server.id}/config.env`, `${server.id}/node-config.json`])
+      const actions = [
+        ...gonkaActions({
+          pool,
+          profile,
+          ...(password !== undefined ? { keyringPassword: password } : {}),
+          options: {},
+        }).filter((a) => wanted.has(a.id)),
+        restoreKeysAction({ pool, profile, server, keys }),
+      ]
+      const engine = new DeployEngine({
+        journal: new LocalJournal(deps.dataDir),
+        markers: gonkaMarkerStore(pool, profile),
+        log: deps.log,
+      })
+      call.progress({ stepId: 'plan', kind: 'start', title: 'deploy.progress.planning' })
+      const plan = await engine.plan({
+        profileId: profile.id,
+        actions,
+        hosts: [{ hostId: server.id, host: server.name || server.address }],
+        signal: call.signal,
+      })
+      deps.plans.hold(plan.planId, engine)
+      return plan
+    },
+
+    async exportAnsible(input, call) {
+      const profile = await deps.profiles.load(input.profileId)
+      const dir = profile.deployment?.dir ?? DEFAULT_DEPLOY_DIR
+      const servers: ServerFiles[] = []
+      const problems: { serverId: string; message: string }[] = []
+      if (input.readServers !== false) {
+        for (const server of profile.servers) {
+          call.signal.throwIfAborted()
+          call.progress({ stepId: server.id, kind: 'start', title: 'bundle.progress.readServer', detail: server.name })
+          try {
+            servers.push(
+              await readServerFiles(deps.pool(), targetOf(server, profile.servers), server, dir, {
+                secrets: false,
+                signal: call.signal,
+              }),
+            )
+          } catch (error) {
+            const e = toAppError(error)
+            if (e.code === 'CANCELLED') throw error
+            problems.push({ serverId: server.id, message: e.message })
+          }
+        }
+      }
+      const files = ansibleExport({
+        profile,
+        pins: await pinsOf(pins, profile),
+        servers,
+        vaultPassword: input.vaultPassword,
+        appVersion: deps.appVersion,
+      })
+      const root = resolve(input.outDir)
+      try {
+        for (const [path, text] of Object.entries(files)) {
+          const full = resolve(root, path)
+          await mkdir(dirname(full), { recursive: true })
+          await writeFile(full, text, { mode: path.endsWith('vault.yml') ? 0o600 : 0o644 })
+        }
+      } catch (error) {
+        throw new AppFailure('STORAGE_FAILED', `Could not write the Ansible files into ${root}.`, {
+          hint: 'Choose a folder you can write to.',
+          cause: error,
+        })
+      }
+      call.progress({ stepId: 'ansible', kind: 'done', title: 'bundle.progress.written', detail: root })
+      return { dir: root, files: Object.keys(files).sort(), problems }
     },
   }
 }

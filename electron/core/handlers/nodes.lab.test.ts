@@ -403,5 +403,108 @@ mkdir -p ../../hf-cache
       expect(await rows()).toContainEqual(['ml1', 'registered', true])
       await closedFromOutside()
     })
+
+    const rehearse = async (input: Record<string, unknown> = {}) =>
+      service.invoke(
+        'rehearsePoc',
+        { profile: withModels({}), nodeId: 'ml1', confirm: true, waitSeconds: 15, ...input },
+        { runId: `lab-rehearse-${randomUUID()}` },
+      )
+
+    it('refuses the PoC rehearsal on an enabled node, before touching it', async () => {
+      const r = await rehearse()
+      expect(r.ok).toBe(false)
+      if (!r.ok) {
+        expect(r.error.code).toBe('CONFLICT')
+        expect(r.error.details?.['reason']).toBe('enabled')
+      }
+    })
+
+    it('rehearses PoC on a disabled node: the network server receives the batches at the api callback', async () => {
+      expect((await apply(await plan({ change: 'disable', nodeId: 'ml1' }))).ok).toBe(true)
+      const r = await rehearse()
+      if (!r.ok) throw new Error(r.error.message)
+      expect(r.value).toMatchObject({
+        received: true,
+        callbackUrl: `http://${net.address}:9100`,
+        callbackSource: 'api-container',
+      })
+      expect(r.value.batches).toBeGreaterThan(0)
+      expect(r.value.cause).toBeUndefined()
+      await closedFromOutside()
+    }, 90_000)
+
+    it('names the cause when the callback is http://api:9100 (a Docker-internal name)', async () => {
+      const r = await rehearse({ callbackUrl: 'http://api:9100' })
+      if (!r.ok) throw new Error(r.error.message)
+      expect(r.value).toMatchObject({ received: false, cause: 'callbackWrongUrl', callbackSource: 'input' })
+      expect(r.value.evidence).toMatch(/api:9100/)
+    }, 90_000)
+
+    it('names the cause when 9100 is blocked between the ML server and the network server', async () => {
+      const undo = await blockPort(lab(), 'net', {
+        port: 9100,
+        from: ['ml1'],
+        published: true,
+        action: 'REJECT',
+      })
+      try {
+        const r = await rehearse()
+        if (!r.ok) throw new Error(r.error.message)
+        expect(r.value).toMatchObject({ received: false, cause: 'callbackUnreachable' })
+      } finally {
+        await undo()
+      }
+      await closedFromOutside()
+    }, 90_000)
+
+    it('safe update keeps the node disabled until it is healthy, then finishes when planned again', async () => {
+      expect((await apply(await plan({ change: 'enable', nodeId: 'ml1' }))).ok).toBe(true)
+      const newArgs: Profile = {
+        ...withModels({}),
+        deployment: {
+          ...defaultDeploymentSettings(),
+          dir: `~/${CLONE}`,
+          mlNodes: [ml1, ml2].map((h) => ({
+            serverId: h.name,
+            nodeId: h.name,
+            models: [{ id: model, args: h.name === 'ml1' ? ['--max-model-len', '4096'] : [] }],
+            maxConcurrent: 500,
+            inferencePort: 5050,
+            pocPort: 8080,
+          })),
+        },
+      }
+      const first = await plan({ change: 'update', nodeId: 'ml1', waitSeconds: 20 }, newArgs)
+      expect(first.hosts[0]?.steps.map((s) => s.actionId)).toEqual(['net/ml-node/ml1/safe-update'])
+      expect(first.hosts[0]?.changes.map((c) => c.summary.key.split('.').pop())).toEqual([
+        'safeDisable',
+        'safeDrain',
+        'update',
+        'safeHealthy',
+        'safeEnable',
+      ])
+      // The ML node cannot answer its health check from the network server during the update.
+      const undo = await blockPort(lab(), 'ml1', {
+        port: 8080,
+        from: ['net'],
+        published: true,
+        action: 'REJECT',
+      })
+      try {
+        const result = await apply(first)
+        expect(result.ok).toBe(false)
+        expect(result.actions[0]?.reason).toMatch(/not healthy[\s\S]*stays disabled/)
+        expect(await rows()).toContainEqual(['ml1', 'registered', false])
+      } finally {
+        await undo()
+      }
+      const again = await plan({ change: 'update', nodeId: 'ml1', waitSeconds: 30 }, newArgs)
+      expect(again.hosts[0]?.changes.map((c) => c.summary.key.split('.').pop())).toEqual(['safeResume'])
+      expect((await apply(again)).ok).toBe(true)
+      expect(await rows()).toContainEqual(['ml1', 'registered', true])
+      expect((await plan({ change: 'update', nodeId: 'ml1' }, newArgs)).empty).toBe(true)
+      await closedFromOutside()
+    }, 120_000)
   })
 })

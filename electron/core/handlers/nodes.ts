@@ -1,5 +1,9 @@
+import { posix } from 'node:path'
 import type { DeployPlan } from '../../shared/deploy'
-import type { HostStatus, NodesListing, StatusProblem } from '../../shared/nodes'
+import type { HostStatus, NodesListing, RehearsalResult, StatusProblem } from '../../shared/nodes'
+import { rehearsePoc, requestThrough } from '../gonka/rehearsal'
+import { safeUpdateNodeAction } from '../gonka/safe-update'
+import { expandHome, remoteHome } from '../deploy/remote-file'
 import { resolveNetworkModels } from '../checks/governance'
 import { DeployEngine } from '../deploy/engine'
 import { gonkaMarkerStore } from '../deploy/gonka-actions'
@@ -67,7 +71,7 @@ export function createNodeHandlers(deps: {
   plans?: PlanRegistry
   dataDir?: string
   log?: Logger
-}): Handlers<'listNodes' | 'getStatus' | 'planNodes'> {
+}): Handlers<'listNodes' | 'getStatus' | 'planNodes' | 'rehearsePoc'> {
   const now = deps.now ?? (() => new Date())
   const poolOf = (): TunnelOpener => {
     const pool = deps.pool()
@@ -98,8 +102,54 @@ export function createNodeHandlers(deps: {
           return governance
         },
       }
+      const journal = new LocalJournal(deps.dataDir)
       let actions
-      if (input.change === 'register') {
+      if (input.change === 'update') {
+        const chosen =
+          input.nodeId === undefined ? expected : expected.filter((n) => n.nodeId === input.nodeId)
+        if (chosen.length === 0)
+          throw new AppFailure(
+            'NOT_FOUND',
+            `Profile "${profile.name}" has no ML node ${input.nodeId ?? ''}.`,
+            {
+              hint: 'Add the ML servers in step 1 and their nodes in step 4.',
+            },
+          )
+        const registered = new Set((await client.listNodes(call.signal)).map((i) => i.node.id))
+        const dirSetting = (profile as { deployment?: { dir?: string } }).deployment?.dir?.trim() || '~/gonka'
+        let previous: string | undefined
+        actions = chosen.map((n) => {
+          if (!registered.has(n.nodeId))
+            return registerNodeAction(actionDeps, n, input.host !== undefined ? { rawHost: input.host } : {})
+          const mlServer = profile.servers.find((s) => s.id === n.serverId)
+          const mlTarget = mlServer ? targetOf(mlServer, profile.servers) : target
+          const healthAgent = tunnelAgent(() => pool.forwardOut(target, n.host, n.pocPort, call.signal))
+          let join: Promise<string> | undefined
+          const action = safeUpdateNodeAction(
+            {
+              ...actionDeps,
+              pool,
+              mlTarget,
+              mlJoinDir: (signal) => {
+                join ??= remoteHome(pool, mlTarget, signal).then((home) =>
+                  posix.join(posix.normalize(expandHome(dirSetting, home)), 'deploy', 'join'),
+                )
+                return join.catch(() => undefined)
+              },
+              mlHealth: (signal) =>
+                requestThrough(healthAgent, n.host, n.pocPort, 'GET', '/health', undefined, signal),
+              journal: () => journal.read(profile.id),
+              ...(input.waitSeconds !== undefined
+                ? { drainSeconds: input.waitSeconds, healthSeconds: input.waitSeconds }
+                : {}),
+            },
+            n,
+            previous,
+          )
+          previous = action.id
+          return action
+        })
+      } else if (input.change === 'register') {
         const chosen =
           input.nodeId === undefined ? expected : expected.filter((n) => n.nodeId === input.nodeId)
         if (chosen.length === 0)
@@ -117,7 +167,7 @@ export function createNodeHandlers(deps: {
         actions = [adminChangeAction(actionDeps, input.change, input.nodeId ?? '')]
       }
       const engine = new DeployEngine({
-        journal: new LocalJournal(deps.dataDir),
+        journal,
         markers: gonkaMarkerStore(pool, profile),
         ...(deps.log ? { log: deps.log } : {}),
       })
@@ -131,6 +181,48 @@ export function createNodeHandlers(deps: {
       })
       deps.plans.hold(plan.planId, engine)
       return plan
+    },
+
+    async rehearsePoc(input, call): Promise<RehearsalResult> {
+      const pool = poolOf()
+      if (!isSshPool(pool))
+        throw new AppFailure('UNSUPPORTED', 'The rehearsal needs the SSH connection layer.')
+      const profile = input.profile ?? (await deps.profiles.load(input.profileId ?? ''))
+      const { client, serverId, target } = adminClientFor(pool, profile, call.signal)
+      const node = expectedNodes(profile).nodes.find((n) => n.nodeId === input.nodeId)
+      if (!node)
+        throw new AppFailure('NOT_FOUND', `Profile "${profile.name}" has no ML node ${input.nodeId}.`, {
+          hint: 'Add the ML servers in step 1 and their nodes in step 4.',
+        })
+      const mlServer = profile.servers.find((s) => s.id === node.serverId)
+      const mlTarget = mlServer ? targetOf(mlServer, profile.servers) : target
+      const agent = tunnelAgent(() => pool.forwardOut(target, node.host, node.pocPort, call.signal))
+      const deployment = (profile as { deployment?: { callbackUrl?: string } }).deployment
+      return rehearsePoc(
+        {
+          listNodes: (signal) => client.listNodes(signal),
+          mlRequest: (method, path, body, signal) =>
+            requestThrough(agent, node.host, node.pocPort, method, path, body, signal),
+          exec: pool,
+          networkTarget: target,
+          mlTarget,
+          sameMachine: node.serverId === serverId,
+          topology: profile.topology,
+          ...(deployment?.callbackUrl?.trim() ? { profileCallback: deployment.callbackUrl.trim() } : {}),
+          progress: (step) =>
+            call.progress({
+              stepId: `rehearsal.${step}`,
+              kind: 'start',
+              title: `nodesUi.rehearsal.step.${step}`,
+            }),
+        },
+        node,
+        {
+          signal: call.signal,
+          ...(input.callbackUrl !== undefined ? { callbackUrl: input.callbackUrl } : {}),
+          ...(input.waitSeconds !== undefined ? { waitSeconds: input.waitSeconds } : {}),
+        },
+      )
     },
 
     async listNodes(input, call): Promise<NodesListing> {

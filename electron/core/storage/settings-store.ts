@@ -10,7 +10,14 @@ export class SettingsStore {
   /** Set when the file on disk was unreadable at first load and was moved here. */
   problem: string | undefined
 
-  constructor(dataDir: string) {
+  /**
+   * @param defaults what a missing setting starts as, e.g. the language matched to the system's
+   *   preferred languages (never written until the user changes a setting).
+   */
+  constructor(
+    dataDir: string,
+    private readonly defaults: Partial<Settings> = {},
+  ) {
     this.file = join(dataDir, 'settings.json')
   }
 
@@ -21,16 +28,16 @@ export class SettingsStore {
     try {
       text = await readFile(this.file, 'utf8')
     } catch {
-      this.cached = settingsSchema.parse({})
+      this.cached = settingsSchema.parse({ ...this.defaults })
       return this.cached
     }
     try {
-      this.cached = settingsSchema.parse(JSON.parse(text))
+      this.cached = settingsSchema.parse({ ...this.defaults, ...(JSON.parse(text) as object) })
     } catch {
       const movedTo = `${this.file}.unreadable-${Date.now()}`
       await rename(this.file, movedTo).catch(() => undefined)
       this.problem = movedTo
-      this.cached = settingsSchema.parse({})
+      this.cached = settingsSchema.parse({ ...this.defaults })
     }
     return this.cached
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { op } from '../op'
+import type { DeployPlan } from '../deploy'
 
 const profileId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
 /** A local file path (absolute, or relative to the process's working folder). */
@@ -43,6 +44,16 @@ export interface SupportBundleResult {
   readonly files: readonly string[]
 }
 
+/** What the Ansible export wrote. */
+export interface AnsibleExportResult {
+  /** The folder written (absolute). */
+  readonly dir: string
+  /** Paths inside it. */
+  readonly files: readonly string[]
+  /** Servers whose config.env could not be read, and why (the rest was still written). */
+  readonly problems: readonly { readonly serverId: string; readonly message: string }[]
+}
+
 /** Step 9: the config bundle (export / import) and the support bundle. */
 export const bundleOps = {
   /**
@@ -73,6 +84,39 @@ export const bundleOps = {
   /** Writes the redacted support bundle of a profile to `outPath` (versions, profile, checks, journal, container logs). */
   supportBundle: op<SupportBundleResult>()(
     z.object({ profileId, outPath: filePath, checks: checkResults.optional() }).strict(),
+    { long: true },
+  ),
+  /**
+   * "Move the network node to a new server": opens the bundle (checksums, passphrase), holds its
+   * keyring password for this session and plans, on the profile's network server (or `serverId`), the
+   * clone, config.env, node-config.json and the bundle's key backups (created, never overwritten).
+   * Nothing is written: the plan is applied with `applyPlan` once the user approves it.
+   */
+  /**
+   * Writes an Ansible inventory and playbook reproducing the deployment into `outDir`; each server's
+   * config.env (read over SSH, read-only) goes into a vars file encrypted with `vaultPassword`
+   * (Ansible Vault 1.1 AES256). Never written in clear, never returned.
+   */
+  exportAnsible: op<AnsibleExportResult>()(
+    z
+      .object({
+        profileId,
+        outDir: filePath,
+        vaultPassword: bundlePassphraseSchema,
+        readServers: z.boolean().optional(),
+      })
+      .strict(),
+    { long: true },
+  ),
+  planRestore: op<DeployPlan>()(
+    z
+      .object({
+        profileId,
+        path: filePath,
+        passphrase: bundlePassphraseSchema,
+        serverId: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
     { long: true },
   ),
 }

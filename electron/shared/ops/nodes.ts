@@ -3,9 +3,11 @@ import type { DeployPlan } from '../deploy'
 import {
   nodesProfileInputSchema,
   planNodesInputSchema,
+  rehearseInputSchema,
   statusInputSchema,
   type HostStatus,
   type NodesListing,
+  type RehearsalResult,
 } from '../nodes'
 
 /** ML nodes (wizard step 7) and the host's status (step 8), read through the network server's admin API. */
@@ -29,4 +31,13 @@ export const nodeOps = {
    * governance list; a failed check is a `blocked` change. Apply the plan with `applyPlan`.
    */
   planNodes: op<DeployPlan>()(planNodesInputSchema, { long: true }),
+  /**
+   * The PoC rehearsal of one ML node that serves no epoch (not registered, or disabled): stops it,
+   * starts a test generation (`POST /api/v1/pow/init/generate`, sent from the network server) with
+   * the callback URL the api container uses (or `callbackUrl`), and says whether the network server
+   * received the batches, or why not (callback unreachable, wrong URL, rejected, GPU error). Refused
+   * (CONFLICT, details.reason `enabled` | `inPoc` | `servingEpoch`) on an enabled node or during a PoC.
+   * Needs `confirm: true`; the node is left stopped (the api starts it when it is enabled).
+   */
+  rehearsePoc: op<RehearsalResult>()(rehearseInputSchema, { long: true }),
 } as const

@@ -6,6 +6,7 @@ import type { Language } from '../../../electron/shared/settings'
 export const UI_LANGUAGES = [
   { code: 'en', label: 'English' },
   { code: 'zh-CN', label: '简体中文' },
+  { code: 'ru', label: 'Русский' },
 ] as const satisfies readonly { code: Language; label: string }[]
 
 type Tree = { [key: string]: string | Tree }
@@ -32,6 +33,7 @@ function merge(into: Tree, from: Tree): Tree {
 export const resources: Record<Language, { translation: Tree }> = {
   en: { translation: {} },
   'zh-CN': { translation: {} },
+  ru: { translation: {} },
 }
 for (const [path, tree] of Object.entries(files)) {
   const language = path.split('/')[2] as Language

@@ -1,5 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ERROR_CODES } from '../../../electron/shared/result'
 import { VALIDATION_KEYS } from '../../../electron/shared/profile'
@@ -20,50 +20,102 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
   return out
 }
 
-const placeholders = (text: string) => [...text.matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]).sort()
+/** The set of `{{name}}` placeholders of a text, sorted. */
+const placeholders = (text: string) =>
+  [...new Set([...text.matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]))].sort()
 const en = flatten(resources.en.translation)
 
+/** Every language the app ships; each must have every key of English. */
+const SHIPPED = ['en', 'zh-CN', 'ru'] as const
+const ROOT = join(__dirname, '..', '..', '..')
+const SHARED = join(ROOT, 'electron', 'shared', 'locales')
+
+/** One namespace file per language: renderer `locales/<lang>/<ns>.json`, back end `<ns>/<lang>.json`. */
+interface Namespace {
+  readonly name: string
+  readonly file: (lang: string) => string
+}
+const NAMESPACES: Namespace[] = [
+  ...readdirSync(join(LOCALES, 'en')).map((file) => ({
+    name: file,
+    file: (lang: string) => join(LOCALES, lang, file),
+  })),
+  ...readdirSync(SHARED).map((feature) => ({
+    name: `shared ${feature}`,
+    file: (lang: string) => join(SHARED, feature, `${lang}.json`),
+  })),
+]
+
+function read(path: string): Map<string, string> | undefined {
+  return existsSync(path) ? flatten(JSON.parse(readFileSync(path, 'utf8')) as Tree) : undefined
+}
+
+/**
+ * Every translation problem of `lang`, one line each, grouped so a translator can work from the list:
+ * the file, the key and the English text of every key that is missing; keys English does not have;
+ * empty texts; and texts whose placeholder set differs from English's.
+ */
+function problemsOf(lang: string): { missing: string[]; other: string[] } {
+  const missing: string[] = []
+  const other: string[] = []
+  for (const ns of NAMESPACES) {
+    const base = read(ns.file('en')) ?? new Map<string, string>()
+    const path = relative(ROOT, ns.file(lang))
+    const translated = read(ns.file(lang))
+    for (const [key, text] of base) {
+      const mine = translated?.get(key)
+      if (mine === undefined) missing.push(`${path}: ${key} = ${JSON.stringify(text)}`)
+      else if (mine.trim() === '') other.push(`${path}: ${key} is empty`)
+      else if (placeholders(mine).join(',') !== placeholders(text).join(','))
+        other.push(
+          `${path}: ${key} has placeholders {${placeholders(mine).join(', ')}}, English has {${placeholders(text).join(', ')}}`,
+        )
+    }
+    for (const key of translated?.keys() ?? [])
+      if (!base.has(key)) other.push(`${path}: ${key} is not in English`)
+  }
+  return { missing, other }
+}
+
 describe('locales', () => {
-  it('ships English and Simplified Chinese', () => {
-    expect(LANGS.sort()).toEqual(['en', 'zh-CN'])
+  it('ships English, Simplified Chinese and Russian', () => {
+    expect(LANGS.sort()).toEqual([...SHIPPED].sort())
+    expect(Object.keys(resources).sort()).toEqual([...SHIPPED].sort())
+    for (const feature of readdirSync(SHARED))
+      expect(readdirSync(join(SHARED, feature)).sort(), `electron/shared/locales/${feature}`).toEqual(
+        SHIPPED.map((l) => `${l}.json`).sort(),
+      )
   })
 
-  for (const file of readdirSync(join(LOCALES, 'en'))) {
-    it(`${file}: every key exists in every language, non-empty, with the same placeholders`, () => {
-      const base = flatten(JSON.parse(readFileSync(join(LOCALES, 'en', file), 'utf8')) as Tree)
-      for (const lang of LANGS) {
-        const other = flatten(JSON.parse(readFileSync(join(LOCALES, lang, file), 'utf8')) as Tree)
-        expect([...other.keys()].sort(), `${lang}/${file} keys`).toEqual([...base.keys()].sort())
-        for (const [key, text] of other) {
-          expect(text.trim(), `${lang}/${file}: ${key} is empty`).not.toBe('')
-          expect(placeholders(text), `${lang}/${file}: ${key} placeholders`).toEqual(
-            placeholders(base.get(key) ?? ''),
-          )
-        }
-      }
+  // The missing-key test. On failure it lists exactly which keys a language lacks (file, key and the
+  // English text to translate), e.g. after a branch added keys in en and zh-CN only.
+  for (const lang of SHIPPED.filter((l) => l !== 'en')) {
+    it(`${lang}: every key of every namespace is translated, non-empty, with English's placeholders`, () => {
+      const { missing, other } = problemsOf(lang)
+      expect(
+        missing,
+        `${missing.length} key(s) have no ${lang} text yet:\n  ${missing.join('\n  ')}\n`,
+      ).toEqual([])
+      expect(other, `${lang}: ${other.join('\n')}`).toEqual([])
     })
   }
 
-  // Texts shared with the back end: electron/shared/locales/<feature>/<lang>.json.
-  const SHARED = join(__dirname, '..', '..', '..', 'electron', 'shared', 'locales')
+  it('finds a missing key, an empty text and a changed placeholder (the check itself works)', () => {
+    const placeholdersOf = (a: string, b: string) => placeholders(a).join() === placeholders(b).join()
+    expect(placeholdersOf('{{a}} and {{b}}', '{{b}} и {{a}} ({{a}})')).toBe(true)
+    expect(placeholdersOf('{{name}}', '{{имя}}')).toBe(false)
+    expect(placeholdersOf('{{count}} GPUs', 'GPU')).toBe(false)
+  })
+
+  // Texts shared with the back end: the renderer's merged tree carries them (the glob in index.ts found them).
   for (const feature of readdirSync(SHARED)) {
-    it(`shared ${feature}: every key exists in every language, non-empty, with the same placeholders`, () => {
-      const read = (lang: string) =>
-        flatten(JSON.parse(readFileSync(join(SHARED, feature, `${lang}.json`), 'utf8')) as Tree)
-      expect(readdirSync(join(SHARED, feature)).sort()).toEqual(LANGS.map((l) => `${l}.json`).sort())
-      const base = read('en')
-      for (const lang of LANGS) {
-        const other = read(lang)
-        expect([...other.keys()].sort(), `${lang}: ${feature} keys`).toEqual([...base.keys()].sort())
-        for (const [key, text] of other) {
-          expect(text.trim(), `${lang}/${feature}: ${key} is empty`).not.toBe('')
-          expect(placeholders(text), `${lang}/${feature}: ${key} placeholders`).toEqual(
-            placeholders(base.get(key) ?? ''),
-          )
-        }
+    it(`shared ${feature}: the renderer's tree has every key in every language`, () => {
+      for (const lang of SHIPPED) {
+        const tree = flatten(resources[lang].translation)
+        const keys = read(join(SHARED, feature, `${lang}.json`)) ?? new Map<string, string>()
+        for (const key of keys.keys())
+          expect(tree.has(key), `${lang}: ${key} in the renderer's tree`).toBe(true)
       }
-      // The renderer's merged tree carries them (the glob in index.ts found the files).
-      for (const key of base.keys()) expect(en.has(key), `${key} in the renderer's tree`).toBe(true)
     })
   }
 

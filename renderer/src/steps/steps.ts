@@ -8,7 +8,7 @@ export const STEPS = [
   { id: 'launch', available: true },
   { id: 'mlNodes', available: true },
   { id: 'status', available: true },
-  { id: 'export', available: false },
+  { id: 'export', available: true },
 ] as const
 
 /** One of the step ids. */

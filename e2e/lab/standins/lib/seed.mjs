@@ -666,6 +666,15 @@ export async function runSeed() {
       log(ROLE, `funded ${v.address} with ${Number(v.amount) || 0} ${DENOM} (stand-in)`)
       return sendJson(res, 200, { address: v.address, balance: a.balance, denom: DENOM })
     }
+    if (method === 'POST' && path === '/standin/v1/revoke') {
+      // What a cold key's MsgRevoke (authz) would do: drops one granted permission of a pair.
+      const body = parseJson(await readBody(req))
+      const v = body.ok && body.value && typeof body.value === 'object' ? body.value : {}
+      const g = grants.get(`${v.granter}|${v.grantee}`)
+      const removed = g ? g.delete(v.msg) : false
+      log(ROLE, `revoked ${v.msg} from ${v.grantee} (stand-in): ${removed}`)
+      return sendJson(res, 200, { removed })
+    }
     if (method === 'POST' && path === '/standin/v1/epoch/advance') {
       // Simulates a finished PoC: every ACTIVE participant joins the active set.
       for (const p of participants.values()) {

@@ -1,0 +1,336 @@
+import { execFile } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { labHost, labSsh, type LabHost } from '../../../e2e/lab'
+import { describeLab } from '../../../e2e/lab/require-lab'
+import type { ApplyResult, DeployPlan } from '../../shared/deploy'
+import type { Profile } from '../../shared/profile'
+import type { PushedEvent } from '../../shared/progress'
+import type { ServerKeysStatus } from '../../shared/server-keys'
+import { main } from '../index'
+import { memoryIo } from '../../test-support/memory-io'
+import { startTempService } from '../../test-support/temp-service'
+import type { AppService } from '../../core/service'
+
+// Step 3 on the server against the lab (real sshd, dockerd, compose; Gonka stand-ins): the keys backup
+// before any change, the warm key made once in the api container and reused, registration confirmed
+// only when the seed shows the participant (a dropped one reported), grants detected after the
+// stand-in grant command runs with a missing one named, and the keyring password (a canary) nowhere
+// but config.env: not in ps on the server, container logs, the journal, markers or events.
+
+const execFileP = promisify(execFile)
+const CANARY = 'canary-keyring-k10-5d1e'
+const DIR = '~/gonka-keys'
+const JOIN = `${DIR}/deploy/join`
+const COLD_PASSWORD = 'cold-pass-12345'
+const INFERENCED = resolve(__dirname, '../../../e2e/lab/standins/bin/inferenced')
+
+describeLab('step 3 on the server: backup, warm key, registration, grants (lab)', (lab) => {
+  let service: AppService
+  let stop: () => Promise<void>
+  let dataDir: string
+  let net: LabHost
+  let seedUrl: string
+  let profile: Profile
+  let coldHome: string
+  const keySeed = `k10-${process.pid}-${Date.now()}`
+  const events: PushedEvent[] = []
+  let runN = 0
+  const runId = (what: string): string => `${what}-${process.pid}-${++runN}`
+
+  const sh = async (host: LabHost, script: string): Promise<string> => {
+    const r = await labSsh(host, 'bash -s', { input: script })
+    return `${r.stdout}${r.stderr}`
+  }
+  const cold = async (args: string[], input = ''): Promise<string> => {
+    const child = execFileP('node', [INFERENCED, ...args], {
+      env: { ...process.env, STANDIN_KEY_SEED: keySeed },
+      timeout: 60_000,
+    })
+    child.child.stdin?.end(input)
+    const r = await child
+    return r.stdout
+  }
+  const keysPlan = async (extra: Record<string, unknown> = {}): Promise<DeployPlan> => {
+    const r = await service.invoke(
+      'planServerKeys',
+      { profileId: profile.id, ...extra },
+      { runId: runId('kplan') },
+    )
+    if (!r.ok) throw new Error(`plan failed: ${r.error.code} ${r.error.message}`)
+    return r.value
+  }
+  const apply = async (planId: string): Promise<ApplyResult> => {
+    const r = await service.invoke('applyPlan', { planId }, { runId: runId('apply') })
+    if (!r.ok) throw new Error(`apply failed: ${r.error.code} ${r.error.message}`)
+    return r.value
+  }
+  const status = async (): Promise<ServerKeysStatus> => {
+    const r = await service.invoke('getServerKeysStatus', { profileId: profile.id })
+    if (!r.ok) throw new Error(`status failed: ${r.error.code} ${r.error.message}`)
+    return r.value
+  }
+  const seedPost = async (path: string, body: unknown): Promise<unknown> => {
+    const r = await fetch(`${seedUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    return r.json()
+  }
+  const stepIds = (p: DeployPlan): string[] => p.hosts.flatMap((h) => h.steps.map((s) => s.actionId))
+  const cleanup = async (): Promise<void> => {
+    await sh(
+      net,
+      `cd ${JOIN} 2>/dev/null && . ./config.env && docker compose -f docker-compose.yml down -v -t 1 >/dev/null 2>&1; sudo rm -rf ${DIR}; true`,
+    )
+  }
+
+  beforeAll(async () => {
+    net = labHost(lab(), 'net')
+    const seed = labHost(lab(), 'seed')
+    seedUrl = `http://${seed.address}:8000`
+    ;({ service, stop, dir: dataDir } = await startTempService('ghw-keys-lab-'))
+    mkdirSync(join(dataDir, '.ssh'), { recursive: true })
+    copyFileSync(lab().knownHostsPath, join(dataDir, '.ssh', 'known_hosts'))
+    service.onEvent((e) => events.push(e))
+    await cleanup()
+    await seedPost('/standin/v1/registration', { closed: false, allowlist: null, hold: false, delay_ms: 500 })
+    // The cold key, made on "the secure machine" (here) with the stand-in CLI, as the user would.
+    coldHome = mkdtempSync(join(tmpdir(), 'ghw-cold-'))
+    const made = await cold(
+      [
+        'keys',
+        'add',
+        'gonka-account-key',
+        '--keyring-backend',
+        'file',
+        '--home',
+        coldHome,
+        '--output',
+        'json',
+      ],
+      `${COLD_PASSWORD}\n${COLD_PASSWORD}\n`,
+    )
+    const pubkey = (JSON.parse((JSON.parse(made) as { pubkey: string }).pubkey) as { key: string }).key
+    const now = new Date().toISOString()
+    const saved = await service.invoke('saveProfile', {
+      profile: {
+        schemaVersion: 1,
+        id: 'lab-keys',
+        name: 'lab keys',
+        topology: 'split',
+        servers: [
+          {
+            id: net.name,
+            name: net.name,
+            address: net.address,
+            port: net.port,
+            user: net.user,
+            auth: 'key' as const,
+            keyPath: net.privateKeyPath,
+            role: 'network' as const,
+          },
+        ],
+        seedApiUrl: seedUrl,
+        deployment: {
+          repoUrl: net.gonkaRepoUrl,
+          repoRef: 'main',
+          dir: DIR,
+          publicHost: 'gonka-keys.example.org',
+          keyName: 'lab-warm',
+          accountPubkey: pubkey,
+          mlNodes: [],
+        },
+        createdAt: now,
+        updatedAt: now,
+      },
+    })
+    if (!saved.ok)
+      throw new Error(`saveProfile: ${saved.error.message} ${JSON.stringify(saved.error.fields)}`)
+    profile = saved.value
+    const held = await service.invoke('holdKeyringPassword', { profileId: profile.id, password: CANARY })
+    expect(held.ok).toBe(true)
+    // Step 6's first part: clone, config.env, images, tmkms and node (api waits for the keys).
+    const r = await service.invoke(
+      'planDeployment',
+      { profileId: profile.id, waitSeconds: 60 },
+      { runId: runId('plan') },
+    )
+    if (!r.ok) throw new Error(`deploy plan: ${r.error.message}`)
+    const applied = await apply(r.value.planId)
+    expect(applied.actions.find((a) => a.actionId === 'net/compose/tmkms,node')?.outcome).toBe('done')
+    // The real tmkms makes its consensus key on first start (the stand-in does not): put one there,
+    // root-owned like the real one, so the backup has something to keep.
+    await sh(
+      net,
+      `sudo mkdir -p ${JOIN}/.tmkms/secrets && echo '{"lab":"stand-in consensus key"}' | sudo tee ${JOIN}/.tmkms/secrets/priv_validator_key.json >/dev/null && sudo chmod 700 ${JOIN}/.tmkms ${JOIN}/.tmkms/secrets`,
+    )
+  }, 300_000)
+
+  afterAll(async () => {
+    await cleanup()
+    await stop()
+    rmSync(coldHome, { recursive: true, force: true })
+  })
+
+  it('backs up the keys before any change, makes the warm key once, and reuses it on a second run', async () => {
+    const first = await keysPlan({ steps: ['backup', 'warm'] })
+    expect(stepIds(first)).toEqual(['net/keys/backup', 'net/keys/warm'])
+    const watching = { on: true }
+    const seen: string[] = []
+    const watcher = (async () => {
+      while (watching.on) {
+        seen.push(await sh(net, 'ps -eo args 2>/dev/null'))
+        await new Promise((r) => setTimeout(r, 150))
+      }
+    })()
+    const result = await apply(first.planId)
+    watching.on = false
+    await watcher
+    expect(result.actions.map((a) => [a.actionId, a.outcome])).toEqual([
+      ['net/keys/backup', 'done'],
+      ['net/keys/warm', 'done'],
+    ])
+    expect(seen.join('\n')).not.toContain(CANARY)
+
+    // The backup holds .tmkms as it was and no keyring yet: it was made before the warm key.
+    const s = await status()
+    expect(s.backups).toHaveLength(1)
+    const backup = s.backups[0]
+    const listing = await sh(net, `tar -tzf ${backup?.path ?? ''}; stat -c '%a %U' ${backup?.path ?? ''}`)
+    expect(listing).toContain('.tmkms/secrets/priv_validator_key.json')
+    expect(listing).not.toContain('keyring-file')
+    expect(listing.trim().split('\n').pop()).toBe(`600 ${net.user}`)
+    const journal = readFileSync(join(dataDir, 'journal', `${profile.id}.jsonl`), 'utf8').split('\n')
+    const at = (action: string, event: string) =>
+      journal.findIndex((l) => l.includes(`"actionId":"${action}"`) && l.includes(`"event":"${event}"`))
+    expect(at('net/keys/backup', 'end')).toBeGreaterThan(-1)
+    expect(at('net/keys/backup', 'end')).toBeLessThan(at('net/keys/warm', 'start'))
+
+    expect(s.warm).toMatchObject({ state: 'present', keyName: 'lab-warm' })
+    expect(s.warm.address).toMatch(/^gonka1/)
+    const infos = await sh(net, `sudo ls ${JOIN}/.inference/keyring-file | grep -c '\\.info$'`)
+    expect(infos.trim()).toBe('1')
+
+    // Second run: the warm key is reused and said so; the changed keyring is backed up again; nothing else.
+    const second = await keysPlan({ steps: ['backup', 'warm'] })
+    expect(stepIds(second)).toEqual(['net/keys/backup'])
+    expect(JSON.stringify(second.hosts[0]?.notices)).toContain('deploy.keys.notice.warmReused')
+    expect((await apply(second.planId)).ok).toBe(true)
+    const third = await keysPlan({ steps: ['backup', 'warm'] })
+    expect(third.empty).toBe(true)
+    expect((await sh(net, `sudo ls ${JOIN}/.inference/keyring-file | grep -c '\\.info$'`)).trim()).toBe('1')
+    expect((await status()).warm.address).toBe(s.warm.address)
+
+    // CLI: keys warm says it reuses the key.
+    const io = memoryIo({ HOME: dataDir, GHW_USER_DATA_DIR: dataDir })
+    expect(await main(['keys', 'warm', '--profile', profile.id, '--yes', '--json'], io)).toBe(0)
+    expect(JSON.parse(io.lines.join(''))).toMatchObject({ keyName: 'lab-warm', reused: true, made: false })
+  }, 300_000)
+
+  it('shows a different existing key and never makes a second one', async () => {
+    const other = await service.invoke('saveProfile', {
+      profile: { ...profile, deployment: { ...profile.deployment!, keyName: 'another-warm' } },
+    })
+    if (!other.ok) throw new Error(other.error.message)
+    try {
+      const p = await keysPlan({ steps: ['warm'] })
+      const change = p.hosts[0]?.changes[0]
+      expect(change?.kind).toBe('blocked')
+      expect(JSON.stringify(change)).toContain('lab-warm (gonka1')
+      const r = await apply(p.planId)
+      expect(r.ok).toBe(false)
+      expect((await sh(net, `sudo ls ${JOIN}/.inference/keyring-file | grep -c '\\.info$'`)).trim()).toBe('1')
+    } finally {
+      await service.invoke('saveProfile', { profile })
+    }
+  }, 120_000)
+
+  it('reports a registration the seed drops, and confirms one only when the participant appears', async () => {
+    await seedPost('/standin/v1/registration', { closed: true })
+    try {
+      const p = await keysPlan({ steps: ['register'], registerWaitSeconds: 6 })
+      expect(stepIds(p)).toEqual(['net/keys/register'])
+      const r = await apply(p.planId)
+      const reg = r.actions.find((a) => a.actionId === 'net/keys/register')
+      expect(reg?.outcome).toBe('failed')
+      expect(reg?.reason).toMatch(/did not appear on the seed within 6 s; the registration is not done/)
+      expect(reg?.reason).toMatch(/closed, or limited to an allowlist/)
+      expect((await status()).registration.state).toBe('not-found')
+    } finally {
+      await seedPost('/standin/v1/registration', { closed: false })
+    }
+    const io = memoryIo({ HOME: dataDir, GHW_USER_DATA_DIR: dataDir })
+    expect(
+      await main(['register', '--profile', profile.id, '--wait', '--timeout', '90', '--yes', '--json'], io),
+    ).toBe(0)
+    const out = JSON.parse(io.lines.join('')) as { registered: boolean; url: string }
+    expect(out).toMatchObject({ registered: true, url: 'http://gonka-keys.example.org:8000' })
+    const s = await status()
+    expect(s.registration.state).toBe('registered')
+    expect(s.cannotServeWhy.map((w) => w.key)).not.toContain('deploy.keys.cannotServe.notRegistered')
+    expect((await keysPlan({ steps: ['register'] })).empty).toBe(true)
+  }, 240_000)
+
+  it('detects the grants after the grant command runs, and names a missing permission', async () => {
+    const deployNotices = async (): Promise<string> => {
+      const r = await service.invoke('planDeployment', { profileId: profile.id }, { runId: runId('plan') })
+      if (!r.ok) throw new Error(r.error.message)
+      return JSON.stringify(r.value.hosts.flatMap((h) => h.notices))
+    }
+    const before = await status()
+    expect(before.canServe).toBe(false)
+    // The deployment plan says plainly that the host cannot serve yet, and why.
+    expect(await deployNotices()).toContain('deploy.keys.cannotServe.titleHost')
+    expect(await deployNotices()).toContain('deploy.keys.cannotServe.grantsMissing')
+    expect(before.grants?.missing).toHaveLength(20)
+    const command = before.grantCommand ?? ''
+    expect(command).toBe(
+      `./inferenced tx inference grant-ml-ops-permissions gonka-account-key ${before.warm.address ?? ''} --from gonka-account-key --keyring-backend file --gas 2000000 --node ${seedUrl}/chain-rpc/`,
+    )
+    // The user runs it on the secure machine (here: the stand-in CLI with the cold keyring).
+    const args = command.split(' ').slice(1)
+    const sent = await cold([...args, '--home', coldHome], `${COLD_PASSWORD}\n`)
+    expect(sent).toContain('Transaction confirmed successfully!')
+    const waited = await service.invoke(
+      'waitForGrants',
+      { profileId: profile.id, timeoutSeconds: 30, intervalSeconds: 1 },
+      { runId: runId('grants') },
+    )
+    if (!waited.ok) throw new Error(waited.error.message)
+    expect(waited.value.grants).toMatchObject({ complete: true, missing: [], feeAllowance: 'present' })
+    expect(waited.value.canServe).toBe(true)
+    expect(await deployNotices()).not.toContain('deploy.keys.cannotServe')
+
+    await seedPost('/standin/v1/revoke', {
+      granter: before.account?.address,
+      grantee: before.warm.address,
+      msg: '/inference.inference.MsgClaimRewards',
+    })
+    const io = memoryIo({ HOME: dataDir, GHW_USER_DATA_DIR: dataDir })
+    expect(await main(['grants', '--profile', profile.id, '--json'], io)).toBe(1)
+    const out = JSON.parse(io.lines.join('')) as { complete: boolean; missing: string[] }
+    expect(out).toMatchObject({ complete: false, missing: ['/inference.inference.MsgClaimRewards'] })
+    expect(io.errors.join('\n')).toMatch(
+      /cannot serve yet: 1 permissions are not granted to the warm key: MsgClaimRewards/,
+    )
+  }, 180_000)
+
+  it('the keyring password is nowhere but config.env: not in container logs, journal, markers, events or backups', async () => {
+    const logs = await sh(net, `cd ${JOIN} && for c in $(docker ps -aq); do docker logs $c 2>&1; done`)
+    expect(logs.length).toBeGreaterThan(0)
+    expect(logs).not.toContain(CANARY)
+    const backups = await sh(net, `for f in ${DIR}/.ghw/backups/*.tar.gz; do tar -xzOf "$f"; done`)
+    expect(backups).not.toContain(CANARY)
+    expect(await sh(net, `cat ${DIR}/.ghw/journal.json`)).not.toContain(CANARY)
+    const journal = readFileSync(join(dataDir, 'journal', `${profile.id}.jsonl`), 'utf8')
+    expect(journal).not.toContain(CANARY)
+    for (const f of readdirSync(join(dataDir, 'profiles')))
+      expect(readFileSync(join(dataDir, 'profiles', f), 'utf8')).not.toContain(CANARY)
+    expect(JSON.stringify(events)).not.toContain(CANARY)
+  }, 60_000)
+})
