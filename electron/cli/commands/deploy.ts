@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import type { DeployPlan } from '../../shared/deploy'
+import type { DeployPlan, LogBatch, LogLine } from '../../shared/deploy'
 import { confirm, confirmAndApply, printPlan as printSharedPlan } from '../plan-apply'
 import { cliLanguage } from '../language'
 import {
@@ -263,7 +263,10 @@ export const logsCommand: CliCommand = {
     try {
       const profile = await cli.resolveProfile(requireProfile(values.profile))
       const stop = followRun(cli, io, runId, (e) => {
-        if (e.kind === 'log') io.out(`${e.stepId} | ${e.detail ?? ''}`)
+        if (e.kind !== 'log') return
+        const batch: readonly LogLine[] | undefined = (e.data as Partial<LogBatch> | undefined)?.lines
+        if (batch !== undefined) for (const l of batch) io.out(`${l.service} | ${l.line}`)
+        else io.out(`${e.stepId} | ${e.detail ?? ''}`)
       })
       try {
         const r = await cli.service.invoke(

@@ -1,4 +1,4 @@
-import type { ContainerInfo, LogLine } from '../../shared/deploy'
+import type { ContainerInfo, LogBatch } from '../../shared/deploy'
 import { deployFactsFromChecks, type DeployFacts } from '../../shared/deploy-facts'
 import type { CheckResult, PathResult } from '../../shared/checks'
 import type { Profile } from '../../shared/profile'
@@ -10,6 +10,7 @@ import type { Logger } from '../log'
 import { DeployEngine, type EngineEvent } from '../deploy/engine'
 import { gonkaActions, gonkaMarkerStore } from '../deploy/gonka-actions'
 import { LocalJournal } from '../deploy/journal'
+import { LogBatcher } from '../deploy/log-batch'
 import type { SessionSecrets } from '../deploy/session-secrets'
 import type { SshPool } from '../ssh/pool'
 import { targetOf } from '../ssh/targets'
@@ -224,20 +225,34 @@ export function createDeployHandlers(deps: {
         )
       }
       let lines = 0
-      await Promise.all(
-        chosen.map((c) =>
-          streamContainerLogs(docker, target, c.id, {
-            follow: input.follow ?? false,
-            ...(input.tail !== undefined ? { tail: input.tail } : {}),
-            signal: call.signal,
-            onLine(line, stream) {
-              lines += 1
-              const data: LogLine = { hostId: server.id, service: c.service || c.name, stream, line }
-              call.progress({ stepId: data.service, kind: 'log', title: 'deploy.log', detail: line, data })
-            },
-          }),
-        ),
-      )
+      // One `log` event per batch of lines (at most 1000, or 50 ms): 10 000 lines/s stay ~20 events/s.
+      const batcher = new LogBatcher((batch) => {
+        const first = batch[0]
+        call.progress({
+          stepId: first?.service ?? 'logs',
+          kind: 'log',
+          title: 'deploy.log',
+          detail: batch.map((l) => l.line).join('\n'),
+          data: { lines: batch } satisfies LogBatch,
+        })
+      })
+      try {
+        await Promise.all(
+          chosen.map((c) =>
+            streamContainerLogs(docker, target, c.id, {
+              follow: input.follow ?? false,
+              ...(input.tail !== undefined ? { tail: input.tail } : {}),
+              signal: call.signal,
+              onLine(line, stream) {
+                lines += 1
+                batcher.push({ hostId: server.id, service: c.service || c.name, stream, line })
+              },
+            }),
+          ),
+        )
+      } finally {
+        batcher.flush()
+      }
       return { lines }
     },
 
