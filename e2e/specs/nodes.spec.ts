@@ -36,6 +36,8 @@ test('steps 7 and 8 explain what they read and why they could not, in both langu
   await expect(page.getByText(/node-config\.json is read only on the api's first start/)).toBeVisible()
   await expect(page.getByRole('alert')).toBeVisible()
   await expect(page.getByRole('button', { name: 'Read again' })).toBeEnabled()
+  // Nothing can be written while the api cannot be read: no plan is offered.
+  await expect(page.getByRole('button', { name: 'Register or update all' })).toBeDisabled()
 
   await openStep(page, /^Status/)
   await expect(page.getByText(/Am I a working host\?/)).toBeVisible()
@@ -53,4 +55,5 @@ test('steps 7 and 8 explain what they read and why they could not, in both langu
     .getByRole('button', { name: /^ML 节点/ })
     .click()
   await expect(page.getByText(/node-config\.json 只在 api 首次启动时读取/)).toBeVisible()
+  await expect(page.getByRole('button', { name: '注册或更新全部' })).toBeDisabled()
 })

@@ -186,6 +186,8 @@ export interface NodeHealth {
   readonly message?: string
   readonly models: readonly string[]
   readonly gpus: readonly GpuUse[]
+  /** Where the GPUs come from: the setup report, or `nvidia-smi` over SSH on the ML server when the report has none. */
+  readonly gpuSource?: 'report' | 'nvidia-smi'
   readonly enabled?: boolean | null
   readonly currentStatus?: string
   readonly failureReason?: string

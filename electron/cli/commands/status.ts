@@ -67,7 +67,8 @@ export const statusCommand: CliCommand = {
     '  --json        the status as one JSON object: {checkedAt, networkServerId, passed, report{overall, checks[],',
     '                issues[], recommendations[]}, sync, address, participant, epoch, activeSet, nodes[], problems[]}',
     `  --watch       read again every ${WATCH_SECONDS} s and print each change (a node failing, the host becoming`,
-    '                active); with --json one object per line. Stops on Ctrl-C.',
+    '                active); with --json one object per line. Stops on Ctrl-C or SIGTERM; the exit status is',
+    '                then that of the last read.',
     'The setup report is read from the admin API through an SSH tunnel to the network server’s 127.0.0.1:9200;',
     "the participant, epoch and chain height from the profile's seed API address.",
     'Exit status: 0 only when the setup report was read and passes, 1 otherwise, 2 on wrong usage.',
@@ -82,7 +83,10 @@ export const statusCommand: CliCommand = {
     const cli = await openCliService(io)
     const stop = new AbortController()
     const onSignal = (): void => stop.abort()
-    if (values.watch) process.once('SIGINT', onSignal)
+    if (values.watch) {
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
+    }
     try {
       const profile = await cli.resolveProfile(values.profile)
       let before: HostStatus | undefined
@@ -105,6 +109,7 @@ export const statusCommand: CliCommand = {
       }
     } finally {
       process.removeListener('SIGINT', onSignal)
+      process.removeListener('SIGTERM', onSignal)
       await cli.close()
     }
   },

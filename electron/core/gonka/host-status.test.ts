@@ -8,7 +8,7 @@ import {
   setupReport,
 } from '../../test-support/gonka-fixtures'
 import { adminNodeItemSchema, setupReportSchema } from './admin-api'
-import { addressFromReport, buildHostStatus, statusChanges } from './host-status'
+import { addressFromReport, buildHostStatus, parseNvidiaSmi, statusChanges } from './host-status'
 import {
   chainHeightOf,
   chainStatusSchema,
@@ -84,5 +84,17 @@ describe('buildHostStatus', () => {
     ])
     expect(statusChanges(status(false), status(true))).toEqual([{ kind: 'host-active' }])
     expect(statusChanges(status(false), status(false))).toEqual([])
+  })
+})
+
+describe('GPUs from nvidia-smi', () => {
+  it('reads name, memory (MiB → GB) and utilisation; skips lines it cannot read', () => {
+    expect(
+      parseNvidiaSmi('NVIDIA H100 80GB HBM3, 1024, 81559, 37\nNVIDIA H100 80GB HBM3, [N/A], 81559, 0\n\n'),
+    ).toEqual([
+      { name: 'NVIDIA H100 80GB HBM3', usedGb: 1, totalGb: 79.6, utilizationPercent: 37 },
+      { name: 'NVIDIA H100 80GB HBM3', totalGb: 79.6, utilizationPercent: 0 },
+    ])
+    expect(parseNvidiaSmi('')).toEqual([])
   })
 })

@@ -127,6 +127,7 @@ export function buildHostStatus(parts: StatusParts): HostStatus {
       message: raw.message ?? '',
       models: models.length > 0 ? models : (before?.models ?? []),
       gpus,
+      ...(gpus.length > 0 ? { gpuSource: 'report' as const } : {}),
     })
   }
 
@@ -245,5 +246,35 @@ export function statusChanges(before: HostStatus | undefined, after: HostStatus)
     out.push({ kind: after.activeSet.active ? 'host-active' : 'host-inactive' })
   if (before.report && after.report && before.passed !== after.passed)
     out.push({ kind: after.passed ? 'report-passed' : 'report-failed' })
+  return out
+}
+
+/** The `nvidia-smi` query the status page runs when the report has no GPUs of a node. */
+export const NVIDIA_SMI_QUERY = [
+  'nvidia-smi',
+  '--query-gpu=name,memory.used,memory.total,utilization.gpu',
+  '--format=csv,noheader,nounits',
+] as const
+
+/** Parses {@link NVIDIA_SMI_QUERY}'s output (MiB → GB); lines it cannot read are skipped. */
+export function parseNvidiaSmi(stdout: string): GpuUse[] {
+  const out: GpuUse[] = []
+  for (const line of stdout.split('\n')) {
+    const parts = line.split(',').map((p) => p.trim())
+    if (parts.length < 4 || parts[0] === '') continue
+    const num = (v: string | undefined): number | undefined => {
+      const n = Number(v)
+      return v !== undefined && v !== '' && Number.isFinite(n) ? n : undefined
+    }
+    const used = num(parts[1])
+    const total = num(parts[2])
+    const util = num(parts[3])
+    out.push({
+      name: parts[0] ?? '',
+      ...(used !== undefined ? { usedGb: Math.round((used / 1024) * 10) / 10 } : {}),
+      ...(total !== undefined ? { totalGb: Math.round((total / 1024) * 10) / 10 } : {}),
+      ...(util !== undefined ? { utilizationPercent: util } : {}),
+    })
+  }
   return out
 }

@@ -154,9 +154,10 @@ export function diagnose(input: {
 export function refusalOf(item: AdminNodeItem | undefined, mlState?: string): RehearsalRefusal | undefined {
   const state = item?.state
   if (item && state?.admin_state?.enabled !== false) return 'enabled'
-  const poc = (state?.poc_current_status ?? '').toUpperCase()
-  if (poc === 'GENERATING' || poc === 'VALIDATING' || (state?.current_status ?? '').toUpperCase() === 'POC')
-    return 'inPoc'
+  // What the api wants the node to do now (its PoC phase), and the ML node's own fresh state; the
+  // api's copy of the node's state is only as new as its last poll (seconds old), so it is not used.
+  const poc = (state?.poc_intended_status ?? '').toUpperCase()
+  if (poc === 'GENERATING' || poc === 'VALIDATING') return 'inPoc'
   if ((mlState ?? '').toUpperCase() === 'POW') return 'inPoc'
   if (Object.keys(state?.epoch_models ?? {}).length > 0) return 'servingEpoch'
   return undefined

@@ -258,6 +258,8 @@ mkdir -p ../../hf-cache
     expect(s.epoch?.phase).toBeTruthy()
     expect(s.epoch?.nextPocBlock).toBeGreaterThan(s.epoch?.blockHeight ?? 0)
     expect(s.nodes.map((n) => n.id).sort()).toEqual(['ml1', 'ml2'])
+    // GPUs per node (the lab's are a replayed capture of a real nvidia-smi, labelled as such).
+    for (const n of s.nodes) expect(n.gpus.length, n.id).toBeGreaterThan(0)
     expect(s.problems.filter((p) => p.part === 'report' || p.part === 'nodes')).toEqual([])
     await closedFromOutside()
   })

@@ -14,7 +14,13 @@ import type { PlanRegistry } from './deploy'
 import type { Profile } from '../../shared/profile'
 import { AppFailure, toAppError } from '../errors'
 import { AdminApiClient, ADMIN_API_PORT, tunnelAgent } from '../gonka/admin-api'
-import { addressFromReport, buildHostStatus, type StatusParts } from '../gonka/host-status'
+import {
+  addressFromReport,
+  buildHostStatus,
+  NVIDIA_SMI_QUERY,
+  parseNvidiaSmi,
+  type StatusParts,
+} from '../gonka/host-status'
 import { compareNodes, expectedNodes, networkServerOf, toRegisteredNode } from '../gonka/nodes-view'
 import { PublicApiClient } from '../gonka/public-api'
 import type { Handlers } from '../handler-types'
@@ -277,7 +283,7 @@ export function createNodeHandlers(deps: {
           message:
             'The profile has no seed API address (step 2); chain sync and the participant record need one.',
         })
-      return buildHostStatus({
+      const built = buildHostStatus({
         networkServerId: serverId,
         now: now(),
         ...(report ? { report } : {}),
@@ -289,6 +295,28 @@ export function createNodeHandlers(deps: {
         ...(active !== undefined ? { active } : {}),
         problems,
       })
+      // GPUs the report does not give: nvidia-smi over SSH on the node's ML server (read only).
+      const pool = poolOf()
+      if (!isSshPool(pool)) return built
+      const expected = expectedNodes(profile).nodes
+      const withGpus = await Promise.all(
+        built.nodes.map(async (n) => {
+          if (n.gpus.length > 0) return n
+          const server = profile.servers.find(
+            (s) => s.id === expected.find((e) => e.nodeId === n.id)?.serverId,
+          )
+          if (!server) return n
+          const r = await pool
+            .exec(targetOf(server, profile.servers), [...NVIDIA_SMI_QUERY], {
+              signal: call.signal,
+              timeoutMs: 15_000,
+            })
+            .catch(() => undefined)
+          const gpus = r && r.code === 0 ? parseNvidiaSmi(r.stdout) : []
+          return gpus.length > 0 ? { ...n, gpus, gpuSource: 'nvidia-smi' as const } : n
+        }),
+      )
+      return { ...built, nodes: withGpus }
     },
   }
 }

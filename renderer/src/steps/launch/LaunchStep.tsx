@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type {
   ActionResult,
@@ -13,6 +13,7 @@ import type { AppError } from '../../../../electron/shared/result'
 import { getApi } from '../../api'
 import { ErrorText } from '../../components/ErrorText'
 import { useStore } from '../../store'
+import { checkFactsOf, checksOf } from '../../store/checks-slice'
 import { CopyButton } from '../prerequisites/CopyButton'
 import { formatBytes, summarizeJournal, type JournalSummary } from './launch-model'
 import { LogView } from './LogView'
@@ -44,6 +45,14 @@ export function LaunchStep() {
   const text = useText()
   const profile = useStore((s) => s.profile)
   const profileId = profile?.id
+  // Steps 2 and 5's findings feed the plan's config (a callback the ML servers cannot reach is refused).
+  const checks = useStore((s) => checksOf(s.checksByProfile, s.profile?.id))
+  const networkModels = useStore((s) => s.networkModels)
+  const checkFacts = useMemo(() => checkFactsOf(checks), [checks])
+  const models = useMemo(() => {
+    const chosen = new Set(checks.modelIds.map((id) => id.toLowerCase()))
+    return (networkModels?.models ?? []).filter((m) => chosen.has(m.id.toLowerCase()))
+  }, [checks.modelIds, networkModels])
   const hosts = (profile?.servers ?? []).map((s) => ({ hostId: s.id, host: s.name || s.address }))
 
   const [updateImages, setUpdateImages] = useState(false)
@@ -151,7 +160,16 @@ export function LaunchStep() {
     setPlanning(true)
     setError(undefined)
     setApplied(undefined)
-    const r = await getApi().planDeployment({ profileId, updateImages, startWithoutKeys }, { runId })
+    const r = await getApi().planDeployment(
+      {
+        profileId,
+        updateImages,
+        startWithoutKeys,
+        checks: checkFacts,
+        ...(models.length > 0 ? { models } : {}),
+      },
+      { runId },
+    )
     if (planRun.current !== runId) return
     planRun.current = undefined
     setPlanning(false)
@@ -159,7 +177,7 @@ export function LaunchStep() {
       setPlan(r.value)
       planHeading.current?.focus()
     } else if (r.error.code !== 'CANCELLED') setError(r.error)
-  }, [profileId, updateImages, startWithoutKeys])
+  }, [profileId, updateImages, startWithoutKeys, checkFacts, models])
 
   const cancelPlan = async (): Promise<void> => {
     const runId = planRun.current

@@ -183,6 +183,9 @@ export function StatusStep() {
                     })}
                   </div>
                 ))}
+                {n.gpuSource && (
+                  <div className="muted small">{t(`statusUi.nodes.gpuSource.${n.gpuSource}`)}</div>
+                )}
                 {n.healthy === false && n.message && <div className="error-message">{n.message}</div>}
               </li>
             ))}
