@@ -678,7 +678,8 @@ function composeAction(
               [
                 'sh',
                 '-c',
-                'ls "$1"/.inference/keyring-file/ 2>/dev/null | grep -qx "$2.info"',
+                // The keyring folder is root's (0700, made by the containers): read it with sudo as step 1 checked.
+                'S=""; [ "$(id -u)" = 0 ] || S="sudo -n"; $S ls "$1"/.inference/keyring-file/ 2>/dev/null | grep -qx "$2.info"',
                 'sh',
                 join,
                 keyName,
