@@ -124,17 +124,28 @@ for (const language of LANGUAGES) {
 
     // The wrong passphrase: said so, nothing written.
     await importWith(bundle, 'not the passphrase')
-    await expect(importPart.getByRole('alert')).toContainText(T('exportUi.errors.wrongPassphrase'))
+    // Opening the secrets runs scrypt (age's work factor): seconds on a busy machine.
+    await expect(importPart.getByRole('alert')).toContainText(T('exportUi.errors.wrongPassphrase'), { timeout: 30_000 })
     expect(await profileFiles(dataDir)).toEqual(before)
 
     // The right passphrase: imported (a new id, as this data folder has the original), secrets opened.
     await importWith(bundle, PASSPHRASE)
     const imported = importPart.getByRole('status')
-    await expect(imported).toContainText(T('exportUi.import.secrets.opened'))
+    await expect(imported).toContainText(T('exportUi.import.secrets.opened'), { timeout: 30_000 })
     await expect(imported).toContainText(T('exportUi.import.renamed', { id: '' }).replace(/[.。]$/, '').trim())
     await expect.poll(() => profileFiles(dataDir)).toHaveLength(2)
     const name = (await page.getByRole('heading', { level: 1 }).textContent()) ?? ''
     expect(name).toBe(T('steps.export.title'))
+    // A support bundle is saved (the unreachable server is noted inside, not a failure).
+    const supportPart = page.getByRole('region', { name: T('exportUi.support.title') })
+    const support = join(dataDir, 'out', 'support.zip')
+    await supportPart.getByLabel(T('exportUi.support.path')).fill(support)
+    await supportPart.getByRole('button', { name: T('exportUi.support.button') }).click()
+    await expect(supportPart.getByRole('status')).toContainText(support, { timeout: 60_000 })
+    const supportFiles = unzipSync(new Uint8Array(await readFile(support)))
+    expect(Object.keys(supportFiles)).toEqual(expect.arrayContaining(['app.json', 'profile.json', 'problems.json']))
+    for (const data of Object.values(supportFiles)) expect(strFromU8(data)).not.toContain(KEYRING)
+
     // The imported deployment opens with its server.
     await imported.getByRole('button').click()
     await expect(page.getByText('127.0.0.1').first()).toBeVisible()

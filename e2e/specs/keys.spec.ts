@@ -1,5 +1,11 @@
-import { test, expect } from './fixtures'
+import { execFile } from 'node:child_process'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import type { Page } from '@playwright/test'
+import type { Lab, LabHost } from '../lab'
+import { test, expect } from './fixtures'
+import { addServer } from './helpers'
 
 const FAUCET_PUBKEY = 'Ai+DNbtVBE6UCYoa8Cax6vsvQJjioxht4zOLLihOsXf/'
 const FAUCET_ADDRESS = 'gonka1kr8kwwzl93t7ufxrz8qxqs8n2q8v37935m25pn'
@@ -145,4 +151,291 @@ test('import (zh-CN): 23 words are refused in Chinese', async ({ app }) => {
   await page.getByLabel('24 个单词，用空格分隔').fill(Array.from({ length: 23 }, () => 'abandon').join(' '))
   await page.getByRole('button', { name: '显示地址' }).click()
   await expect(page.getByText('账户密钥恰好有 24 个单词。')).toBeVisible()
+})
+
+// ---------------------------------------------------------------------------------------------
+// Step 3 on the network server (lab): registration progress and the grant command with Copy and the
+// wait, in both languages. The deployment and the warm key are prepared through the same API the UI
+// uses; registration and the grants are driven from the page.
+
+const LAB_INDEX = resolve(__dirname, '..', 'lab', 'index.ts')
+const INFERENCED = resolve(__dirname, '..', 'lab', 'standins', 'bin', 'inferenced')
+const LAB_PREFIX = process.env.LAB_PREFIX ?? `ks${process.pid % 100000}`
+const COLD_PASSWORD = 'cold-pass-12345'
+
+/** Runs lab code in a tsx child process (e2e/lab uses `import.meta`) and returns its JSON result. */
+function labDo(code: string): Promise<unknown> {
+  const script =
+    `import(${JSON.stringify(LAB_INDEX)}).then(async (m) => { const lab = m.labUp ? m : m.default;` +
+    `const out = await (async () => { ${code} })();` +
+    `process.stdout.write('\\n@@' + JSON.stringify(out ?? null))` +
+    `}).catch((e) => { console.error(e); process.exit(1) })`
+  return new Promise((done, fail) => {
+    execFile('npx', ['tsx', '--eval', script], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) fail(new Error(`lab call failed: ${code}\n${stderr}`))
+      else done(JSON.parse(stdout.slice(stdout.lastIndexOf('\n@@') + 3)) as unknown)
+    })
+  })
+}
+
+/** The stand-in CLI on "the secure machine" (here), with its own cold keyring. */
+function coldCli(args: string[], input: string, keySeed: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const child = execFile(
+      'node',
+      [INFERENCED, ...args],
+      { env: { ...process.env, STANDIN_KEY_SEED: keySeed }, timeout: 60_000 },
+      (error, stdout, stderr) => (error ? fail(new Error(`${stdout}\n${stderr}`)) : done(stdout)),
+    )
+    child.stdin?.end(input)
+  })
+}
+
+const labReason = ((): string | undefined => {
+  const forced = process.env.LAB_FORCE_UNAVAILABLE
+  if (forced !== undefined && forced !== '') return `LAB_FORCE_UNAVAILABLE: ${forced}`
+  if (process.platform !== 'linux') return `lab tests need Linux (this is ${process.platform})`
+  if (process.getuid?.() !== 0) return 'lab tests need root (network and mount namespaces)'
+  return undefined
+})()
+if (labReason !== undefined && process.env.LAB_REQUIRED === '1')
+  throw new Error(`LAB_REQUIRED=1 but the lab is unavailable: ${labReason}`)
+
+let lab: Lab | undefined
+let ownLab = false
+const theLab = (): Lab => {
+  if (!lab) throw new Error('the lab is not up')
+  return lab
+}
+const labNet = (): LabHost => {
+  const h = theLab().hosts.find((x) => x.name === 'net')
+  if (!h) throw new Error('the lab has no net host')
+  return h
+}
+const seedOf = (): string => `http://${theLab().hosts.find((x) => x.name === 'seed')?.address ?? ''}:8000`
+async function onNet(command: string): Promise<void> {
+  const path = JSON.stringify(join(theLab().out, 'hosts.json'))
+  await labDo(
+    `const r = await lab.labSsh(lab.labHost(lab.readLab(${path}), 'net'), ${JSON.stringify(command)}); if (r.code !== 0) throw new Error(r.stderr); return r.code`,
+  )
+}
+
+const labTest = test.extend({
+  homeDir: async ({ dataDir }, use) => {
+    const home = join(dataDir, 'home')
+    await mkdir(join(home, '.ssh'), { recursive: true, mode: 0o700 })
+    await writeFile(
+      join(home, '.ssh', 'known_hosts'),
+      theLab()
+        .hosts.map((h) => `${h.knownHostsLine}\n`)
+        .join(''),
+      { mode: 0o600 },
+    )
+    await use(home)
+  },
+})
+
+type Api = Record<
+  string,
+  (i: unknown, o?: unknown) => Promise<{ ok: boolean; value: unknown; error?: unknown }>
+>
+
+/** Step 1 as a user does it; then, through the API, the deployment (tmkms and node) and the warm key. */
+async function prepareServer(page: Page, language: 'en' | 'zh-CN', pubkey: string): Promise<void> {
+  const h = labNet()
+  const dir = `~/gonka-keys-${language === 'en' ? 'en' : 'zh'}`
+  await onNet(
+    `cd ${dir}/deploy/join 2>/dev/null && . ./config.env && docker compose down -v -t 1 >/dev/null 2>&1; sudo rm -rf ${dir} ~/gonka-keys-en ~/gonka-keys-zh; docker rm -f $(docker ps -aq) >/dev/null 2>&1; true`,
+  )
+  await addServer(page, {
+    name: 'net',
+    address: h.address,
+    port: String(h.port),
+    user: h.user,
+    role: 'Network node',
+    auth: 'Key file',
+    keyPath: h.privateKeyPath,
+  })
+  await expect(page.getByText(h.address).first()).toBeVisible()
+  await page.evaluate(
+    async ({ repoUrl, dir, seed, pubkey }) => {
+      const api = (window as unknown as { api: Api }).api
+      const must = async (op: string, input: unknown, runId?: string): Promise<unknown> => {
+        const r = await api[op]!(input, runId ? { runId } : undefined)
+        if (!r.ok) throw new Error(`${op}: ${JSON.stringify(r.error)}`)
+        return r.value
+      }
+      const list = (await must('listProfiles', {})) as { lastProfileId?: string; profiles: { id: string }[] }
+      const id = list.lastProfileId ?? list.profiles[0]!.id
+      const loaded = (await must('loadProfile', { id })) as Record<string, unknown>
+      await must('saveProfile', {
+        profile: {
+          ...loaded,
+          seedApiUrl: seed,
+          deployment: {
+            repoUrl,
+            repoRef: 'main',
+            dir,
+            publicHost: 'gonka-e2e.example.org',
+            keyName: 'e2e-warm',
+            accountPubkey: pubkey,
+          },
+        },
+      })
+      await must('holdKeyringPassword', { profileId: id, password: 'e2e-keyring-pass' })
+      const deploy = (await must(
+        'planDeployment',
+        { profileId: id, waitSeconds: 60 },
+        `p-${Date.now()}`,
+      )) as {
+        planId: string
+      }
+      await must('applyPlan', { planId: deploy.planId }, `a-${Date.now()}`)
+      const keys = (await must(
+        'planServerKeys',
+        { profileId: id, steps: ['backup', 'warm'] },
+        `k-${Date.now()}`,
+      )) as {
+        planId: string
+      }
+      await must('applyPlan', { planId: keys.planId }, `w-${Date.now()}`)
+    },
+    { repoUrl: h.gonkaRepoUrl, dir, seed: seedOf(), pubkey },
+  )
+  await page.reload()
+  await expect(page.getByRole('main')).toHaveAttribute('aria-busy', 'false')
+  if (language === 'zh-CN') await page.getByLabel('Language').selectOption('zh-CN')
+}
+
+const SERVER_TEXT = {
+  en: {
+    step: /Keys & registration/,
+    section: 'On the network server',
+    warm: /The warm key e2e-warm exists: gonka1/,
+    notRegistered: /Not registered yet: the seed does not show gonka1/,
+    plan: 'Plan: backup, warm key, registration',
+    approve: 'Approve and apply',
+    waiting: /waiting for the seed to show/i,
+    registered: /Registered: the seed shows gonka1.* at http:\/\/gonka-e2e\.example\.org:8000/,
+    copy: 'Copy the grant command',
+    copied: 'Copied',
+    wait: 'Wait for the grants',
+    none: /0 of 20 permissions granted/,
+    all: /20 of 20 permissions granted/,
+    cannotServe: /The host cannot serve yet/,
+    canServe: /the host can serve/,
+  },
+  'zh-CN': {
+    step: /密钥|Keys/,
+    section: '在网络服务器上',
+    warm: /热密钥 e2e-warm 已存在：gonka1/,
+    notRegistered: /尚未注册：种子节点未显示 gonka1/,
+    plan: '计划：备份、热密钥、注册',
+    approve: '批准并执行',
+    waiting: /等待种子节点显示/,
+    registered: /已注册：种子节点显示 gonka1.*gonka-e2e\.example\.org:8000/,
+    copy: '复制授权命令',
+    copied: '已复制',
+    wait: '等待授权完成',
+    none: /已授予 0 \/ 20 项权限/,
+    all: /已授予 20 \/ 20 项权限/,
+    cannotServe: /主机暂时还不能提供服务/,
+    canServe: /主机可以提供服务/,
+  },
+} as const
+
+labTest.describe('step 3 on the network server (lab)', () => {
+  labTest.skip(labReason !== undefined, labReason)
+  labTest.describe.configure({ mode: 'serial' })
+  labTest.beforeAll(async () => {
+    labTest.setTimeout(300_000)
+    const existing = process.env.LAB_HOSTS_JSON
+    if (existing) lab = (await labDo(`return lab.readLab(${JSON.stringify(existing)})`)) as Lab
+    else {
+      lab = (await labDo(`return lab.labUp({ prefix: '${LAB_PREFIX}', hosts: ['net', 'seed'] })`)) as Lab
+      ownLab = true
+    }
+  })
+  labTest.afterAll(async () => {
+    labTest.setTimeout(120_000)
+    if (lab && ownLab) await labDo(`await lab.labDown('${LAB_PREFIX}')`)
+  })
+
+  for (const language of ['en', 'zh-CN'] as const) {
+    const x = SERVER_TEXT[language]
+    labTest(
+      `registration progress, then the grant command with Copy and the wait (${language})`,
+      async ({ app }) => {
+        labTest.setTimeout(420_000)
+        const { page } = app
+        const keySeed = `e2e-${language}-${Date.now()}`
+        const coldHome = await mkdtemp(join(tmpdir(), 'ghw-e2e-cold-'))
+        const made = await coldCli(
+          [
+            'keys',
+            'add',
+            'gonka-account-key',
+            '--keyring-backend',
+            'file',
+            '--home',
+            coldHome,
+            '--output',
+            'json',
+          ],
+          `${COLD_PASSWORD}\n${COLD_PASSWORD}\n`,
+          keySeed,
+        )
+        const pubkey = (JSON.parse((JSON.parse(made) as { pubkey: string }).pubkey) as { key: string }).key
+        await prepareServer(page, language, pubkey)
+        await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+          origin: new URL(page.url()).origin,
+        })
+        // The seed takes a few seconds to take the registration in, so the progress is seen.
+        await fetch(`${seedOf()}/standin/v1/registration`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ closed: false, allowlist: null, hold: false, delay_ms: 6000 }),
+        })
+
+        await page.getByRole('navigation').getByRole('button', { name: x.step }).click()
+        const section = page.getByRole('region', { name: x.section })
+        await expect(section.getByTestId('warm-state')).toHaveText(x.warm, { timeout: 60_000 })
+        await expect(section.getByTestId('registration-state')).toHaveText(x.notRegistered)
+        await expect(section.getByTestId('cannot-serve')).toContainText(x.cannotServe)
+
+        // Registration: plan, approve, progress while the seed has not shown it, then confirmed.
+        await section.getByRole('button', { name: x.plan }).click()
+        await section.getByRole('button', { name: x.approve }).click({ timeout: 60_000 })
+        await expect(section.getByTestId('server-keys-progress')).toHaveText(x.waiting, { timeout: 90_000 })
+        await expect(section.getByTestId('registration-state')).toHaveText(x.registered, { timeout: 120_000 })
+
+        // The grant command, filled in, with Copy.
+        const command = section.locator('#grant-command')
+        await expect(command).toHaveText(
+          new RegExp(
+            `^\\./inferenced tx inference grant-ml-ops-permissions gonka-account-key gonka1[0-9a-z]{38} --from gonka-account-key --keyring-backend file --gas 2000000 --node ${seedOf().replace(/\./g, '\\.')}/chain-rpc/$`,
+          ),
+        )
+        await expect(section.getByTestId('grants-state')).toContainText(x.none)
+        await section.getByRole('button', { name: x.copy }).click()
+        await expect(section.getByRole('status').filter({ hasText: x.copied })).toBeVisible()
+        const copied = await page.evaluate(() => navigator.clipboard.readText())
+        expect(copied).toBe(await command.innerText())
+
+        // The wait: the user runs the command with the cold key; the page sees every grant arrive.
+        await section.getByRole('button', { name: x.wait }).click()
+        await expect(section.getByTestId('server-keys-progress')).toBeVisible()
+        const sent = await coldCli(
+          [...copied.split(' ').slice(1), '--home', coldHome],
+          `${COLD_PASSWORD}\n`,
+          keySeed,
+        )
+        expect(sent).toContain('Transaction confirmed successfully!')
+        await expect(section.getByTestId('grants-state')).toContainText(x.all, { timeout: 60_000 })
+        await expect(section.getByText(x.canServe)).toBeVisible()
+        await expect(section.getByTestId('cannot-serve')).toHaveCount(0)
+        await rm(coldHome, { recursive: true, force: true })
+      },
+    )
+  }
 })

@@ -117,7 +117,7 @@ test('the language switch translates the whole shell and is remembered', async (
   await page.getByLabel('Language').selectOption('zh-CN')
   const rail = page.getByRole('navigation', { name: '设置步骤' })
   await expect(rail).toContainText('前置条件')
-  await expect(rail).toContainText('即将推出')
+  await expect(rail).toContainText('未开始')
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN')
   await expect(page.getByRole('button', { name: '添加服务器', exact: true })).toBeVisible()
   await expect(page.getByRole('button', { name: 'Add server', exact: true })).toHaveCount(0)

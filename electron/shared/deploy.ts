@@ -143,7 +143,12 @@ export interface ContainerInfo {
   readonly status: string
 }
 
-/** One log line pushed by streamLogs (progress event `kind: 'log'`, `data`). */
+/** What one `log` progress event of streamLogs carries in `data`: a batch of lines, in order. */
+export interface LogBatch {
+  readonly lines: readonly LogLine[]
+}
+
+/** One log line pushed by streamLogs (in a {@link LogBatch}). */
 export interface LogLine {
   readonly hostId: string
   readonly service: string

@@ -120,4 +120,22 @@ describe('cli export', () => {
     expect(await main(['import', out, '--json'], imp)).toBe(0)
     expect(JSON.parse(imp.lines[0]!)).toMatchObject({ profileId: 'round-trip-2', renamed: true, profileName: 'Round trip' })
   })
+
+  it('export ansible writes the inventory, playbook and vault (exit 0), and needs the vault password (exit 2)', async () => {
+    const init = memoryIo(env())
+    expect(
+      await main(['profile', 'init', '--name', 'Fleet', '--topology', 'split', '--network', 'gonka@10.9.0.7', '--ml', 'gpu1=gonka@10.9.0.8'], init),
+    ).toBe(0)
+    const dirOut = join(dir, 'ansible')
+    const none = memoryIo(env())
+    expect(await main(['export', 'ansible', '--profile', 'fleet', '--out', dirOut], none)).toBe(2)
+    expect(none.errors.join('\n')).toContain('GHW_VAULT_PASSWORD')
+    const io = memoryIo({ ...env(), GHW_VAULT_PASSWORD: 'vault-password-1' })
+    expect(await main(['export', 'ansible', '--profile', 'fleet', '--out', dirOut, '--skip-servers', '--json'], io)).toBe(0)
+    const r = JSON.parse(io.lines.at(-1)!) as { dir: string; files: string[] }
+    expect(r.dir).toBe(dirOut)
+    expect(r.files).toEqual(expect.arrayContaining(['inventory.ini', 'playbook.yml', 'group_vars/gonka/vault.yml']))
+    expect(await readFile(join(dirOut, 'group_vars/gonka/vault.yml'), 'utf8')).toMatch(/^\$ANSIBLE_VAULT;1\.1;AES256\n/)
+    expect(await readFile(join(dirOut, 'inventory.ini'), 'utf8')).toContain('gpu1 ansible_host=10.9.0.8')
+  })
 })

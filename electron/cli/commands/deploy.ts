@@ -1,4 +1,5 @@
-import type { DeployPlan } from '../../shared/deploy'
+import { readFile } from 'node:fs/promises'
+import type { DeployPlan, LogBatch, LogLine } from '../../shared/deploy'
 import { confirm, confirmAndApply, printPlan as printSharedPlan } from '../plan-apply'
 import { cliLanguage } from '../language'
 import {
@@ -19,7 +20,39 @@ const planFlags = {
   'update-images': { type: 'boolean' },
   'update-repo': { type: 'boolean' },
   'wait-seconds': { type: 'string' },
+  checks: { type: 'string' },
+  'private-address': { type: 'string' },
 } as const
+
+/**
+ * The `checks` input of a plan from a `check --json` output file (an array of results, or an object
+ * with `results` and `paths`): only each result's check id, server, facts and paths are kept.
+ */
+export async function checksInput(
+  file: string,
+): Promise<{ results: Record<string, unknown>[]; paths?: unknown[] }> {
+  let raw: unknown
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'))
+  } catch (error) {
+    throw new CliUsageError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const obj = typeof raw === 'object' && raw !== null ? (raw as { results?: unknown; paths?: unknown }) : {}
+  const list = Array.isArray(raw) ? raw : Array.isArray(obj.results) ? obj.results : undefined
+  if (!list)
+    throw new CliUsageError(
+      `${file} holds no check results (the output of check --json: an array or {"results": [...]}).`,
+    )
+  const results = list
+    .filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null)
+    .map((r) => ({
+      checkId: r.checkId,
+      serverId: r.serverId,
+      ...(r.facts !== undefined ? { facts: r.facts } : {}),
+      ...(r.paths !== undefined ? { paths: r.paths } : {}),
+    }))
+  return { results, ...(Array.isArray(obj.paths) ? { paths: obj.paths } : {}) }
+}
 
 const planHelp = `Options:
   --profile P            saved profile (id or name) or profile file
@@ -28,6 +61,9 @@ const planHelp = `Options:
   --update-images        pull images again although they are present
   --update-repo          fetch the ref again in existing clean clones
   --wait-seconds N       how long to wait for each container to run (default 120)
+  --checks FILE          the output of \`check --json\` (steps 2 and 5): a callback the ML servers could not
+                         reach is refused, HF_HOME is checked against free space
+  --private-address A    the network server's address as the ML servers reach it (the callback URL's host)
 Environment:
   GHW_KEYRING_PASSWORD   the keyring password written into the network server's config.env (never a flag);
                          without it, the one kept in the secret store (profile init) is used
@@ -56,6 +92,9 @@ async function makePlan(
     unwrap(await cli.service.invoke('holdKeyringPassword', { profileId: profile.id, password }))
   }
   const wait = values['wait-seconds']
+  const checksFile = values.checks as string | undefined
+  const checks = checksFile !== undefined ? await checksInput(checksFile) : undefined
+  const privateAddress = values['private-address'] as string | undefined
   const runId = newRunId('plan')
   return unwrap(
     await cli.service.invoke(
@@ -66,6 +105,8 @@ async function makePlan(
         ...(values['update-images'] === true ? { updateImages: true } : {}),
         ...(values['update-repo'] === true ? { updateRepo: true } : {}),
         ...(typeof wait === 'string' ? { waitSeconds: Number(wait) } : {}),
+        ...(checks !== undefined ? { checks } : {}),
+        ...(privateAddress !== undefined ? { networkPrivateAddress: privateAddress } : {}),
       },
       { runId },
     ),
@@ -86,7 +127,7 @@ export { confirm }
 /** `plan --profile P [--json]`. */
 export const planCommand: CliCommand = {
   name: 'plan',
-  usage: 'plan --profile P [--json] [--start-without-keys] [--update-images] [--update-repo]',
+  usage: 'plan --profile P [--json] [--start-without-keys] [--update-images] [--update-repo] [--checks FILE]',
   summary: 'Show what a deployment would change on every server (nothing is written)',
   help: planHelp,
   async run(args, io) {
@@ -113,7 +154,8 @@ export const planCommand: CliCommand = {
 /** `apply --profile P --yes [--json]`. */
 export const applyCommand: CliCommand = {
   name: 'apply',
-  usage: 'apply --profile P --yes [--json] [--start-without-keys] [--update-images] [--update-repo]',
+  usage:
+    'apply --profile P --yes [--json] [--start-without-keys] [--update-images] [--update-repo] [--checks FILE]',
   summary: 'Plan, then apply the plan on every server (clone, config.env, images, docker compose up)',
   help: `${planHelp}
   --yes                  apply without asking (without it: asks on a terminal, refuses otherwise)
@@ -221,7 +263,10 @@ export const logsCommand: CliCommand = {
     try {
       const profile = await cli.resolveProfile(requireProfile(values.profile))
       const stop = followRun(cli, io, runId, (e) => {
-        if (e.kind === 'log') io.out(`${e.stepId} | ${e.detail ?? ''}`)
+        if (e.kind !== 'log') return
+        const batch: readonly LogLine[] | undefined = (e.data as Partial<LogBatch> | undefined)?.lines
+        if (batch !== undefined) for (const l of batch) io.out(`${l.service} | ${l.line}`)
+        else io.out(`${e.stepId} | ${e.detail ?? ''}`)
       })
       try {
         const r = await cli.service.invoke(

@@ -188,6 +188,25 @@ describe.skipIf(ageMissing)('age interop', () => {
     }
   })
 
+  it("the standard age tool opens a bundle made with the app's own work factor (no test shortcut)", async () => {
+    const { zip } = await buildConfigBundle({ ...input(), scryptLogN: undefined })
+    const dir = mkdtempSync(join(tmpdir(), 'ghw-age-'))
+    try {
+      writeFileSync(join(dir, 'secrets.tar.age'), unzipSync(zip)['secrets.tar.age']!)
+      execFileSync('script', ['-qec', 'age -d -o secrets.tar secrets.tar.age', '/dev/null'], {
+        cwd: dir,
+        input: `${PASSPHRASE}\n`,
+        stdio: ['pipe', 'ignore', 'ignore'],
+        timeout: 60_000,
+      })
+      expect(execFileSync('tar', ['-xOf', 'secrets.tar', 'keyring-password.txt'], { cwd: dir, encoding: 'utf8' })).toBe(
+        `${KEYRING}\n`,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
   it('the standard age tool refuses a wrong passphrase', async () => {
     const { zip } = await buildConfigBundle(input())
     const dir = mkdtempSync(join(tmpdir(), 'ghw-age-'))

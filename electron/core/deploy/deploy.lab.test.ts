@@ -2,7 +2,7 @@ import { createECDH } from 'node:crypto'
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { labHost, labSsh, stopDocker, type LabHost } from '../../../e2e/lab'
+import { killSshConnections, labHost, labSsh, smallDisk, stopDocker, type LabHost } from '../../../e2e/lab'
 import { describeLab } from '../../../e2e/lab/require-lab'
 import type { ApplyResult, DeployPlan } from '../../shared/deploy'
 import type { Profile } from '../../shared/profile'
@@ -138,7 +138,7 @@ describeLab('deploy engine on the lab: net + ml1 + ml2 from the stand-in reposit
     const seen: string[] = []
     const watcher = (async () => {
       while (watching) {
-        seen.push(await sh(net, 'ps -eo args 2>/dev/null'))
+        seen.push(await sh(net, 'ps -eo args 2>/dev/null'), await sh(ml1, 'ps -eo args 2>/dev/null'))
         await new Promise((r) => setTimeout(r, 200))
       }
     })()
@@ -197,6 +197,119 @@ describeLab('deploy engine on the lab: net + ml1 + ml2 from the stand-in reposit
       expect(await sh(net, `sha256sum ${DIR}/deploy/join/config.env`)).toBe(before)
     } finally {
       await service.invoke('saveProfile', { profile })
+    }
+  }, 120_000)
+
+  it("ml1's PoC batches reach the callback in net's config.env (stand-in ML node and api)", async () => {
+    const line = await sh(net, `grep '^export DAPI_API__POC_CALLBACK_URL=' ${DIR}/deploy/join/config.env`)
+    const callback = line
+      .trim()
+      .replace(/^export DAPI_API__POC_CALLBACK_URL=/, '')
+      .replace(/^"|"$/g, '')
+    expect(callback).toBe(`http://${net.address}:9100`)
+    // What the api does at a PoC start (stand-in route): the ML node generates and posts its batches
+    // to <callback>/v2/poc-batches/<model>/generated, from ml1 over the lab network to net:9100.
+    const model = 'Qwen/Qwen3-0.6B'
+    const body = JSON.stringify({
+      url: `${callback}/v2/poc-batches/${encodeURIComponent(encodeURIComponent(model))}`,
+      params: { model },
+      node_id: 'ml1',
+    })
+    const started = await sh(
+      ml1,
+      `curl -s -m 10 -X POST -H 'Content-Type: application/json' --data '${body}' http://127.0.0.1:8080/api/v1/pow/init/generate`,
+    )
+    expect(started).toContain('GENERATING')
+    let received = ''
+    for (let i = 0; i < 60 && !received.includes('received generated PoC batch'); i++) {
+      await new Promise((r) => setTimeout(r, 500))
+      received = await sh(
+        net,
+        'docker logs $(docker ps -q -f label=com.docker.compose.service=api | head -1) 2>&1 | grep "PoC batch" | tail -3',
+      )
+    }
+    expect(received).toContain('received generated PoC batch')
+  }, 120_000)
+
+  it('an SSH connection killed mid-apply leaves config.env old or new, never half; the next apply finishes', async () => {
+    const path = `${DIR}/deploy/join/config.env`
+    const old = await sh(net, `cat ${path}`)
+    // Another keyring password: net's config.env is rewritten and its services recreated.
+    const next = `${CANARY}-next`
+    expect((await service.invoke('holdKeyringPassword', { profileId: profile.id, password: next })).ok).toBe(
+      true,
+    )
+    const p = await plan({ startWithoutKeys: true, waitSeconds: 60 })
+    expect(p.hosts.find((h) => h.host === 'net')?.steps.map((s) => s.actionId)).toContain('net/config.env')
+    let killed: Promise<unknown> | undefined
+    const off = service.onEvent((e) => {
+      if (
+        killed === undefined &&
+        e.type === 'progress' &&
+        e.event.stepId === 'net/config.env' &&
+        e.event.kind === 'start'
+      )
+        killed = killSshConnections(lab(), 'net')
+    })
+    let interrupted: ApplyResult | undefined
+    try {
+      const r = await service.invoke('applyPlan', { planId: p.planId }, { runId: runId('apply') })
+      interrupted = r.ok ? r.value : undefined
+    } finally {
+      off()
+    }
+    expect(killed).toBeDefined()
+    await killed
+    const now = await sh(net, `cat ${path}`)
+    const isOld = now === old
+    const isNew = now.includes(next) && now.split('\n').length === old.split('\n').length
+    expect(isOld || isNew, `config.env is neither the old nor the new one:\n${now}`).toBe(true)
+    // No temporary file is left half-written next to it.
+    expect(await sh(net, `ls -A ${DIR}/deploy/join | grep -c 'config.env.*tmp' || true`)).toMatch(/^0/)
+
+    // Resume: a new plan and apply finish what was left, and then nothing is to change.
+    const resumed = await plan({ startWithoutKeys: true, waitSeconds: 60 })
+    const r2 = await apply(resumed.planId)
+    expect(
+      r2.actions.filter((a) => a.outcome === 'failed'),
+      JSON.stringify(interrupted?.actions),
+    ).toEqual([])
+    expect(r2.ok).toBe(true)
+    expect(await sh(net, `cat ${path}`)).toContain(next)
+    const done = await plan({ startWithoutKeys: true })
+    expect(done.hosts.map((h) => [h.host, h.changes])).toEqual([
+      ['net', []],
+      ['ml1', []],
+      ['ml2', []],
+    ])
+  }, 400_000)
+
+  it('a disk too small for the deployment is refused before anything is written', async () => {
+    const mount = '/mnt/ghw-small'
+    const undo = await smallDisk(lab(), 'net', mount, 8)
+    const small: Profile = {
+      ...profile,
+      id: 'lab-small',
+      name: 'lab small',
+      servers: profile.servers.filter((s) => s.id === 'net'),
+      ...(profile.deployment ? { deployment: { ...profile.deployment, dir: `${mount}/gonka` } } : {}),
+    }
+    try {
+      const saved = await service.invoke('saveProfile', { profile: small })
+      if (!saved.ok) throw new Error(saved.error.message)
+      const r = await service.invoke('planDeployment', { profileId: small.id }, { runId: runId('plan') })
+      if (!r.ok) throw new Error(r.error.message)
+      const repo = r.value.hosts[0]?.steps.find((s) => s.actionId === 'net/repo')
+      expect(repo?.changes.map((c) => c.kind)).toEqual(['blocked'])
+      expect(repo?.changes[0]?.summary.key).toBe('deploy.change.diskTooSmall')
+      const applied = await apply(r.value.planId)
+      expect(applied.ok).toBe(false)
+      expect(applied.actions.find((a) => a.actionId === 'net/repo')?.outcome).toBe('failed')
+      // Nothing was written: the small disk is as empty as it was (no clone, no config.env, no marker).
+      expect((await sh(net, `ls -A ${mount}`)).trim()).toBe('')
+    } finally {
+      await service.invoke('deleteProfile', { id: small.id })
+      await undo()
     }
   }, 120_000)
 

@@ -311,6 +311,9 @@ export class DeployEngine {
       }
       if (input.signal.aborted) return finish(action, { ...base, outcome: 'cancelled' })
       emit({ type: 'action-start', ...base, title: action.title })
+      // Whether anything may have been written for this action: a refused (blocked) action leaves the
+      // server untouched, not even a marker.
+      let started = false
       try {
         const current = await action.inspect(input.signal)
         const changes = action.describe(current)
@@ -326,6 +329,7 @@ export class DeployEngine {
           })
         }
         await record({ ...base, event: 'start' })
+        started = true
         await writeMarker(action.hostId, action.id, 'started')
         const ctx: ActionContext = {
           signal: input.signal,
@@ -362,7 +366,8 @@ export class DeployEngine {
           reason: appError.message,
           code: appError.code,
         }).catch(() => undefined)
-        if (!cancelled) await writeMarker(action.hostId, action.id, 'failed').catch(() => undefined)
+        if (!cancelled && started)
+          await writeMarker(action.hostId, action.id, 'failed').catch(() => undefined)
         return finish(action, {
           ...base,
           outcome: cancelled ? 'cancelled' : 'failed',

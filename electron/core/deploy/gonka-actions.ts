@@ -117,8 +117,45 @@ interface RepoState {
   readonly dir: string
   readonly kind: 'missing' | 'clone' | 'not-git'
   readonly commit?: string
+  /** The branch checked out (the engine checks out `-B <ref>`), absent on a detached HEAD. */
+  readonly branch?: string
   readonly dirty?: string[]
   readonly freeMb?: number
+}
+
+/** True for a ref that names a commit (7 to 40 hex digits) rather than a branch or tag. */
+export function isCommitRef(ref: string): boolean {
+  return /^[0-9a-f]{7,40}$/.test(ref)
+}
+
+/**
+ * True when an existing clone is on the wanted ref: a commit ref is compared with HEAD, a branch or
+ * tag with the branch the engine checked out for it (`checkout -B <ref>`).
+ */
+export function cloneOnRef(current: Pick<RepoState, 'commit' | 'branch'>, ref: string): boolean {
+  const wanted = ref.trim()
+  if (isCommitRef(wanted)) return (current.commit ?? '').startsWith(wanted)
+  return current.branch === wanted
+}
+
+/**
+ * What one compose service's container needs: created when absent, recreated when what it reads
+ * changes (config.env / node-config.json, the deployment files of another ref, or the image the
+ * compose file names is not the one it runs), started when stopped, else left alone.
+ */
+export function containerOp(input: {
+  readonly container?: { readonly state: string; readonly image: string }
+  /** The image the compose file names (absent when it is built from variables). */
+  readonly image?: string
+  readonly configPending: boolean
+  readonly repoPending: boolean
+}): 'create' | 'recreate' | 'start' | 'leave' {
+  const c = input.container
+  if (!c) return 'create'
+  if (input.configPending || input.repoPending) return 'recreate'
+  if (input.image !== undefined && c.image !== input.image) return 'recreate'
+  if (c.state !== 'running') return 'start'
+  return 'leave'
 }
 
 function repoAction(h: HostContext, deps: GonkaActionDeps): AnyAction {
@@ -163,10 +200,14 @@ function repoAction(h: HostContext, deps: GonkaActionDeps): AnyAction {
         .split('\n')
         .map((l) => l.slice(3).trim())
         .filter((f) => f !== '')
+      const branch = (
+        await h.run(['git', '-C', dir, 'symbolic-ref', '--short', '-q', 'HEAD'], signal)
+      ).stdout.trim()
       return {
         dir,
         kind: 'clone',
         commit: head.stdout.trim(),
+        ...(branch !== '' ? { branch } : {}),
         dirty,
         ...(freeMb !== undefined ? { freeMb } : {}),
       }
@@ -202,6 +243,30 @@ function repoAction(h: HostContext, deps: GonkaActionDeps): AnyAction {
             summary: t('change.repoDirty', {
               dir: current.dir,
               files: (current.dirty ?? []).slice(0, 5).join(', '),
+            }),
+          },
+        ]
+      }
+      // Another ref than the clone's (the user changed it in step 4): check it out, never over local changes.
+      if (!cloneOnRef(current, s.repoRef) && !updatedThisRun.has(current.dir)) {
+        if ((current.dirty ?? []).length > 0)
+          return [
+            {
+              kind: 'blocked',
+              summary: t('change.repoDirty', {
+                dir: current.dir,
+                files: (current.dirty ?? []).slice(0, 5).join(', '),
+              }),
+            },
+          ]
+        return [
+          {
+            kind: 'command',
+            command: `git -C ${current.dir} fetch origin ${s.repoRef} && git checkout`,
+            summary: t('change.repoRef', {
+              dir: current.dir,
+              from: current.branch ?? (current.commit ?? '').slice(0, 12),
+              ref: s.repoRef,
             }),
           },
         ]
@@ -547,10 +612,12 @@ function imagesAction(h: HostContext, deps: GonkaActionDeps): AnyAction {
 
 interface ComposeState {
   readonly flavour: ComposeFlavour
-  readonly services: Array<{ service: string; healthcheck: boolean }>
+  readonly services: Array<{ service: string; healthcheck: boolean; image?: string }>
   readonly containers: ContainerState[]
   /** config.env (or node-config.json) is about to change: running services are recreated. */
   readonly configPending: boolean
+  /** The clone moves to another ref: what the compose files define may change, so `up -d` recreates. */
+  readonly repoPending: boolean
   /** For the network's later services: whether the keys exist. */
   readonly keysReady: boolean
 }
@@ -566,6 +633,7 @@ function composeAction(
     readonly dependsOn: string[]
   },
   configAction: AnyAction,
+  repoAction?: AnyAction,
 ): AnyAction {
   const files = composeFilesOf(h.server.role)
   const waitMs = (deps.options.waitSeconds ?? 120) * 1000
@@ -580,7 +648,11 @@ function composeAction(
       const wanted = spec.pick(all.map((s) => s.service))
       const services = all
         .filter((s) => wanted.includes(s.service))
-        .map((s) => ({ service: s.service, healthcheck: s.healthcheck }))
+        .map((s) => ({
+          service: s.service,
+          healthcheck: s.healthcheck,
+          ...(s.image ? { image: s.image } : {}),
+        }))
       const join = await h.joinDir(signal)
       const project = posix.basename(join)
       const containers = (await listContainerStates(dockerFor(h.pool, h.target), h.target)).filter(
@@ -588,6 +660,9 @@ function composeAction(
       )
       const configState = await configAction.inspect(signal)
       const configPending = configAction.describe(configState).some((c) => c.kind === 'file')
+      const repoPending = repoAction
+        ? repoAction.describe(await repoAction.inspect(signal)).some((c) => c.kind === 'command')
+        : false
       let keysReady = true
       if (spec.needsKeys) {
         const pubkey = (h.settings.accountPubkey ?? '').trim() !== ''
@@ -609,7 +684,7 @@ function composeAction(
           ).code === 0
         keysReady = pubkey && warm
       }
-      return { flavour, services, containers, configPending, keysReady }
+      return { flavour, services, containers, configPending, repoPending, keysReady }
     },
     describe(state: ComposeState): DeployChange[] {
       if (state.flavour.kind !== 'v2') return [{ kind: 'blocked', summary: t('change.composeV1') }]
@@ -637,16 +712,18 @@ function composeAction(
       }
       const changes: DeployChange[] = []
       let any = false
-      for (const { service } of state.services) {
+      for (const { service, image } of state.services) {
         const c = state.containers.find((x) => x.service === service)
-        let op: 'create' | 'recreate' | 'start' | 'leave' = 'leave'
-        if (!c) op = 'create'
-        // Recreate when what the service reads changes (config.env, node-config.json). Compose's own
-        // `config --hash` is not compared with the container's label: for a service whose depends_on
-        // names a profile-gated service (proxy → proxy-ssl), the two never agree, so `up` would be
-        // planned forever and a finished apply would not verify.
-        else if (state.configPending) op = 'recreate'
-        else if (c.state !== 'running') op = 'start'
+        // Recreate when what the service reads changes (config.env, node-config.json, another ref's
+        // files, another image). Compose's own `config --hash` is not compared with the container's
+        // label: for a service whose depends_on names a profile-gated service (proxy → proxy-ssl), the
+        // two never agree, so `up` would be planned forever and a finished apply would not verify.
+        const op = containerOp({
+          ...(c ? { container: c } : {}),
+          ...(image !== undefined ? { image } : {}),
+          configPending: state.configPending,
+          repoPending: state.repoPending,
+        })
         if (op !== 'leave') any = true
         const key =
           op === 'create'
@@ -660,7 +737,14 @@ function composeAction(
           kind: 'container',
           service,
           op,
-          summary: t(`change.${key}`, { service, state: c?.state ?? '' }),
+          summary: t(
+            `change.${op === 'recreate' && state.repoPending && !state.configPending ? 'containerRecreateRef' : key}`,
+            {
+              service,
+              state: c?.state ?? '',
+              ref: h.settings.repoRef,
+            },
+          ),
         })
       }
       return any ? changes : []
@@ -770,6 +854,7 @@ export function gonkaActions(deps: GonkaActionDeps): AnyAction[] {
           deps,
           { name: 'mlnode', pick: (all) => all, noDeps: false, needsKeys: false, dependsOn: base },
           config,
+          repo,
         ),
       )
     } else {
@@ -790,6 +875,7 @@ export function gonkaActions(deps: GonkaActionDeps): AnyAction[] {
             dependsOn: [...base, backup.id],
           },
           config,
+          repo,
         ),
         composeAction(
           h,
@@ -802,6 +888,7 @@ export function gonkaActions(deps: GonkaActionDeps): AnyAction[] {
             dependsOn: [...base, first],
           },
           config,
+          repo,
         ),
       )
     }

@@ -24,7 +24,7 @@ const NODE_TEXT_LOCALES = { en: nodesEn, 'zh-CN': nodesZhCN, ru: nodesRu } as co
 const BUNDLE_TEXT_LOCALES = { en: bundleEn, 'zh-CN': bundleZhCN, ru: bundleRu } as const
 /** Step 3's server-side texts (`deploy.keys.*`, electron/shared/locales/server-keys). */
 const KEY_TEXT_LOCALES = { en: keysEn, 'zh-CN': keysZhCN, ru: keysRu } as const
-
+/** Step 4's validation texts (`config.validation.*`), which plan texts carry as parameters. */
 const CONFIG_TEXT_LOCALES = { en: configEn, 'zh-CN': configZhCN, ru: configRu } as const
 
 function lookupIn(tree: unknown, key: string): string | undefined {

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { op } from '../op'
 import type { ApplyResult, ContainerInfo, DeployPlan, JournalEntry } from '../deploy'
+import { modelRequirementSchema } from '../checks'
+import { checkFactsInputSchema } from './config'
 
 const profileId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
 
@@ -18,8 +20,19 @@ export const planDeploymentInputSchema = z
     waitSeconds: z.number().int().min(5).max(3600).optional(),
     /** Free space the deploy folder needs, MiB. */
     minFreeMb: z.number().int().min(0).max(10_000_000).optional(),
+    /**
+     * The last check results (steps 2 and 5): the callback URL is refused when step 5 found the ML
+     * servers cannot reach it, HF_HOME is checked against the models' size, the GPUs shape the layout.
+     */
+    checks: checkFactsInputSchema.optional(),
+    /** The chosen models' requirements (the list the user saw in step 2). */
+    models: z.array(modelRequirementSchema).max(64).optional(),
+    /** The network server's address as the ML servers reach it, when it differs from its SSH address. */
+    networkPrivateAddress: z.string().max(253).optional(),
   })
   .strict()
+/** See {@link planDeploymentInputSchema}. */
+export type PlanDeploymentInput = z.infer<typeof planDeploymentInputSchema>
 
 /** One host's error while reading containers or logs. */
 export interface HostError {

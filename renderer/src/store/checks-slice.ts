@@ -92,6 +92,22 @@ export function checksOf(
   return (profileId && byProfile[profileId]) || EMPTY
 }
 
+/**
+ * The parts of a profile's last check results that configuration and the deploy plan read (facts and
+ * tested paths), in the shape of `previewConfig`'s and `planDeployment`'s `checks` input.
+ */
+export function checkFactsOf(checks: ProfileChecks) {
+  return {
+    results: Object.values(checks.results).map((r) => ({
+      checkId: r.checkId,
+      serverId: r.serverId,
+      ...(r.facts ? { facts: { ...r.facts } } : {}),
+      ...(r.paths ? { paths: [...r.paths] } : {}),
+    })),
+    paths: Object.values(checks.paths),
+  }
+}
+
 /** What to re-check: one row, or every row of a step. */
 export interface CheckRequest {
   readonly step: CheckStep

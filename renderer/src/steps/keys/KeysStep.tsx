@@ -7,6 +7,7 @@ import { getApi } from '../../api'
 import { ErrorText } from '../../components/ErrorText'
 import { CopyButton } from '../prerequisites/CopyButton'
 import { useStore } from '../../store'
+import { ServerKeys } from './ServerKeys'
 
 type Mode = 'choose' | 'create' | 'import'
 
@@ -321,6 +322,7 @@ export function KeysStep() {
   const [mode, setMode] = useState<Mode>('choose')
   const [result, setResult] = useState<AccountKeyResult>()
   const profileId = useStore((s) => s.profile?.id)
+  const hasNetwork = useStore((s) => s.profile?.servers.some((x) => x.role !== 'ml') ?? false)
   const reloadProfile = useStore((s) => s.profileChosen)
   // The back end wrote ACCOUNT_PUBKEY into the profile: read it again so a later save keeps it.
   const done = (r: AccountKeyResult): void => {
@@ -352,6 +354,7 @@ export function KeysStep() {
           {mode === 'import' && <ImportKey onDone={done} profileId={profileId} />}
         </>
       )}
+      {profileId !== undefined && hasNetwork && <ServerKeys profileId={profileId} />}
       <ForgetSecrets />
     </section>
   )

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type {
   ActionResult,
@@ -13,11 +13,13 @@ import type { AppError } from '../../../../electron/shared/result'
 import { getApi } from '../../api'
 import { ErrorText } from '../../components/ErrorText'
 import { useStore } from '../../store'
+import { checkFactsOf, checksOf } from '../../store/checks-slice'
 import { CopyButton } from '../prerequisites/CopyButton'
 import { formatBytes, summarizeJournal, type JournalSummary } from './launch-model'
 import { LogView } from './LogView'
 import { PlanReview, useText } from './PlanReview'
 import './launch.css'
+import { CannotServe } from '../../components/CannotServe'
 
 /** Containers are read again in the background this often. */
 const CONTAINERS_EVERY_MS = 10_000
@@ -43,6 +45,14 @@ export function LaunchStep() {
   const text = useText()
   const profile = useStore((s) => s.profile)
   const profileId = profile?.id
+  // Steps 2 and 5's findings feed the plan's config (a callback the ML servers cannot reach is refused).
+  const checks = useStore((s) => checksOf(s.checksByProfile, s.profile?.id))
+  const networkModels = useStore((s) => s.networkModels)
+  const checkFacts = useMemo(() => checkFactsOf(checks), [checks])
+  const models = useMemo(() => {
+    const chosen = new Set(checks.modelIds.map((id) => id.toLowerCase()))
+    return (networkModels?.models ?? []).filter((m) => chosen.has(m.id.toLowerCase()))
+  }, [checks.modelIds, networkModels])
   const hosts = (profile?.servers ?? []).map((s) => ({ hostId: s.id, host: s.name || s.address }))
 
   const [updateImages, setUpdateImages] = useState(false)
@@ -150,7 +160,16 @@ export function LaunchStep() {
     setPlanning(true)
     setError(undefined)
     setApplied(undefined)
-    const r = await getApi().planDeployment({ profileId, updateImages, startWithoutKeys }, { runId })
+    const r = await getApi().planDeployment(
+      {
+        profileId,
+        updateImages,
+        startWithoutKeys,
+        checks: checkFacts,
+        ...(models.length > 0 ? { models } : {}),
+      },
+      { runId },
+    )
     if (planRun.current !== runId) return
     planRun.current = undefined
     setPlanning(false)
@@ -158,7 +177,7 @@ export function LaunchStep() {
       setPlan(r.value)
       planHeading.current?.focus()
     } else if (r.error.code !== 'CANCELLED') setError(r.error)
-  }, [profileId, updateImages, startWithoutKeys])
+  }, [profileId, updateImages, startWithoutKeys, checkFacts, models])
 
   const cancelPlan = async (): Promise<void> => {
     const runId = planRun.current
@@ -203,6 +222,7 @@ export function LaunchStep() {
   return (
     <section className="step step-launch" aria-labelledby="step-title">
       <h1 id="step-title">{t('steps.launch.title')}</h1>
+      <CannotServe profileId={profileId} />
       <p className="lead">{t('launch.lead')}</p>
 
       {journal?.unfinished && !applying && (

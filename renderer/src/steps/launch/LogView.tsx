@@ -18,9 +18,17 @@ function isLogLine(data: unknown): data is LogLine {
   return typeof d['hostId'] === 'string' && typeof d['service'] === 'string' && typeof d['line'] === 'string'
 }
 
+/** The lines of one `log` event: a batch (`{lines}`), or one line. */
+function linesOf(data: unknown): readonly LogLine[] {
+  if (isLogLine(data)) return [data]
+  const batch = (data as { lines?: unknown } | null)?.lines
+  return Array.isArray(batch) ? batch.filter(isLogLine) : []
+}
+
 /**
- * Live logs of one server: every container merged, or one container. Lines come as `log` progress
- * events of streamLogs; a bounded buffer (50 000 lines) feeds a virtualised list.
+ * Live logs of one server: every container merged, or one container. Lines come in batches as `log`
+ * progress events of streamLogs (the back end sends one event per ≤1000 lines or 50 ms), are gathered
+ * and shown at most once per frame; a bounded buffer (50 000 lines) feeds a virtualised list.
  */
 export function LogView({
   profileId,
@@ -65,8 +73,10 @@ export function LogView({
     const off = getApi().onEvent((pushed: PushedEvent) => {
       if (pushed.type !== 'progress') return
       const e = pushed.event
-      if (e.runId !== runRef.current || e.kind !== 'log' || !isLogLine(e.data)) return
-      pending.current.push(e.data)
+      if (e.runId !== runRef.current || e.kind !== 'log') return
+      const batch = linesOf(e.data)
+      if (batch.length === 0) return
+      for (const l of batch) pending.current.push(l)
       if (pending.current.length > LOG_BUFFER_MAX)
         pending.current.splice(0, pending.current.length - LOG_BUFFER_MAX)
       if (frame === 0) frame = requestAnimationFrame(flush)

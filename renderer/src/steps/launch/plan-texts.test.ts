@@ -14,7 +14,7 @@ import { PlanReview } from './PlanReview'
 // sentences, never `deploy.…` or `config.validation.…`, in the app and in the CLI.
 
 const RAW_KEY = /\b(deploy|config|launch)\.[a-zA-Z]+\.[a-zA-Z.]+/
-const LANGUAGES = ['en', 'zh-CN'] as const
+const LANGUAGES = ['en', 'zh-CN', 'ru'] as const
 
 async function i18nFor(lng: string) {
   const i18n = createInstance()

@@ -5,6 +5,7 @@ import type { AppError } from '../../../../electron/shared/result'
 import { getApi } from '../../api'
 import { ErrorText } from '../../components/ErrorText'
 import { useStore } from '../../store'
+import { CannotServe } from '../../components/CannotServe'
 
 /** Seconds between background reads (the api caches its setup report for 60 s). */
 const REFRESH_SECONDS = 30
@@ -66,6 +67,7 @@ export function StatusStep() {
   return (
     <section className="step step-status" aria-labelledby="step-title">
       <h1 id="step-title">{t('steps.status.title')}</h1>
+      <CannotServe profileId={profileId} />
       <p className="lead">{t('statusUi.lead')}</p>
       <div className="run-controls">
         <button type="button" onClick={() => void read()} disabled={reading}>
