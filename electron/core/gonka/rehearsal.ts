@@ -300,7 +300,8 @@ export async function rehearsePoc(
       remoteLines(deps.exec, deps.mlTarget, ML_LOGS, [mlSince], signal),
     ])
     received = countReceived(api.lines, node.nodeId)
-    mlLines = ml.lines
+    // Only failures to send to this rehearsal's URL (a late retry of an earlier one may still log).
+    mlLines = ml.lines.filter((l) => !SEND_FAILED.test(l) || l.includes(batchUrl))
     if (received.count > 0) break
     // A failed delivery the ML node logged is the answer already (it retries the same URL).
     if (mlLines.some((l) => SEND_FAILED.test(l)) && Date.now() > deadline - waitMs + 3000) break

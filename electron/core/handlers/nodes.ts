@@ -21,7 +21,7 @@ import {
   parseNvidiaSmi,
   type StatusParts,
 } from '../gonka/host-status'
-import { compareNodes, expectedNodes, networkServerOf, toRegisteredNode } from '../gonka/nodes-view'
+import { bareHost, compareNodes, expectedNodes, networkServerOf, toRegisteredNode } from '../gonka/nodes-view'
 import { PublicApiClient } from '../gonka/public-api'
 import type { Handlers } from '../handler-types'
 import type { SshPool } from '../ssh/pool'
@@ -124,9 +124,15 @@ export function createNodeHandlers(deps: {
         const registered = new Set((await client.listNodes(call.signal)).map((i) => i.node.id))
         const dirSetting = (profile as { deployment?: { dir?: string } }).deployment?.dir?.trim() || '~/gonka'
         let previous: string | undefined
-        actions = chosen.map((n) => {
-          if (!registered.has(n.nodeId))
-            return registerNodeAction(actionDeps, n, input.host !== undefined ? { rawHost: input.host } : {})
+        actions = chosen.map((given) => {
+          if (!registered.has(given.nodeId))
+            return registerNodeAction(
+              actionDeps,
+              given,
+              input.host !== undefined ? { rawHost: input.host } : {},
+            )
+          // A host given for this node replaces the profile's (made bare, as registration does).
+          const n = input.host !== undefined ? { ...given, host: bareHost(input.host).host } : given
           const mlServer = profile.servers.find((s) => s.id === n.serverId)
           const mlTarget = mlServer ? targetOf(mlServer, profile.servers) : target
           const healthAgent = tunnelAgent(() => pool.forwardOut(target, n.host, n.pocPort, call.signal))
