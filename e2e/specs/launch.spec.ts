@@ -96,10 +96,19 @@ async function setUp(page: Page, language: 'en' | 'zh-CN'): Promise<void> {
       const api = (
         window as unknown as { api: Record<string, (i: unknown) => Promise<{ ok: boolean; value: unknown }>> }
       ).api
-      const list = (await api['listProfiles']!({})) as {
-        value: { lastProfileId?: string; profiles: { id: string }[] }
+      type Listing = { value: { lastProfileId?: string; profiles: { id: string }[] } }
+      // The server just added is saved in the background: wait (bounded) until the profile is listed.
+      let list = (await api['listProfiles']!({})) as Listing
+      for (
+        let i = 0;
+        i < 100 && list.value.lastProfileId === undefined && list.value.profiles.length === 0;
+        i++
+      ) {
+        await new Promise((r) => setTimeout(r, 100))
+        list = (await api['listProfiles']!({})) as Listing
       }
-      const id = list.value.lastProfileId ?? list.value.profiles[0]!.id
+      const id = list.value.lastProfileId ?? list.value.profiles[0]?.id
+      if (id === undefined) throw new Error('the profile with the server just added was never saved')
       const loaded = (await api['loadProfile']!({ id })) as { value: Record<string, unknown> }
       const saved = await api['saveProfile']!({
         profile: { ...loaded.value, deployment: { repoUrl, repoRef: 'main', dir, publicHost: address } },
