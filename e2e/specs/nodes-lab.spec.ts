@@ -1,4 +1,4 @@
-// Steps 7 and 8 in Chromium against the lab's stand-ins, in English and Simplified Chinese. A split
+// Steps 7 and 8 in Chromium against the lab's stand-ins, in English, Simplified Chinese and Russian. A split
 // deployment (network server `net`, ML server `ml1`) is made once through the same API the UI uses,
 // so the api stand-in runs on net with its admin API reachable only through the app's SSH tunnel.
 // Then, as a user in each language: ml1 is listed as missing, its registration is refused by the api
@@ -274,6 +274,32 @@ const TEXT = {
     mlnodeCheck: 'ML 节点 ml1 健康检查正常',
     nodeDisabled: /ml1 .*· 已停用/,
   },
+  ru: {
+    step7: /^ML-узлы/,
+    step8: /^Состояние/,
+    table: 'ML-узлы',
+    missing: /отсутствует \(есть в профиле, не зарегистрирован\)/,
+    notRegistered: 'не зарегистрирован',
+    registered: /^зарегистрирован$/,
+    enabled: /^включён/,
+    disabled: /^выключен/,
+    add: 'Добавить ML-узел ml1',
+    showPlan: 'Показать план',
+    approve: 'Утвердить и применить',
+    models: 'Модели',
+    unknownModel: 'api отклонил модель: её нет в списке governance сети.',
+    registeredDone: 'Теперь у api есть настройки ML-узла.',
+    disable: 'Отключить ML-узел ml1',
+    disabledDone: 'Узел отключён.',
+    rehearse: 'Репетиция PoC на ML-узле ml1',
+    rehearsal: 'Репетиция PoC на ml1',
+    run: 'Начать репетицию',
+    received: /Сетевой сервер получил пакетов от ml1: [1-9]\d*\. Путь PoC работает\./,
+    close: 'Закрыть',
+    report: 'Отчёт о настройке',
+    mlnodeCheck: 'ML-узел ml1 отвечает на проверку состояния',
+    nodeDisabled: /ml1 .*· выключен/,
+  },
 } as const
 
 labTest.describe('steps 7 and 8 against the stand-ins (lab)', () => {
@@ -303,7 +329,7 @@ labTest.describe('steps 7 and 8 against the stand-ins (lab)', () => {
     if (ownLab) await labDo(`await lab.labDown('${LAB_PREFIX}')`)
   })
 
-  for (const language of ['en', 'zh-CN'] as const) {
+  for (const language of ['en', 'zh-CN', 'ru'] as const) {
     const x = TEXT[language]
     labTest(
       `ml1: a field error, registered, disabled, rehearsed; the status page shows the report and ml1 (${language})`,
@@ -314,7 +340,7 @@ labTest.describe('steps 7 and 8 against the stand-ins (lab)', () => {
         // Without a seed in the profile the plan cannot check the models, so the api itself (which
         // reads them from the seed it was deployed with) refuses the unknown one.
         await setModelAndSeed(page, UNKNOWN_MODEL, '')
-        if (language === 'zh-CN') await page.getByLabel('Language').selectOption('zh-CN')
+        if (language !== 'en') await page.getByLabel('Language').selectOption(language)
 
         const openStep = async (name: RegExp): Promise<void> => {
           await page.getByRole('navigation').getByRole('button', { name }).click()
