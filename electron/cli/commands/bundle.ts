@@ -1,50 +1,12 @@
 import { readFile } from 'node:fs/promises'
-import { createInterface } from 'node:readline'
 import type { AppError } from '../../shared/result'
 import { followRun, newRunId, openCliService, printFailure, unwrap } from '../cli-service'
-import { CliUsageError, parseOptions, type CliIo, type CliCommand } from '../io'
+import { CliUsageError, parseOptions, readHidden, type CliIo, type CliCommand } from '../io'
 
 /** Environment variable the bundle passphrase is read from (never a flag: flags end up in shell history). */
 export const PASSPHRASE_ENV = 'GHW_BUNDLE_PASSPHRASE'
 /** Environment variable the Ansible Vault password is read from (`export ansible`). */
 export const VAULT_PASSWORD_ENV = 'GHW_VAULT_PASSWORD'
-
-/** Reads one line from the terminal without echoing it (raw mode); undefined at end of input. */
-async function readHidden(io: CliIo, question: string): Promise<string | undefined> {
-  const stdin = io.stdin as NodeJS.ReadStream
-  io.err(question)
-  if (typeof stdin.setRawMode !== 'function') {
-    const lines = createInterface({ input: io.stdin, crlfDelay: Infinity })
-    for await (const line of lines) {
-      lines.close()
-      return line
-    }
-    return undefined
-  }
-  stdin.setRawMode(true)
-  stdin.resume()
-  try {
-    return await new Promise<string | undefined>((resolve) => {
-      let text = ''
-      const onData = (chunk: Buffer): void => {
-        for (const ch of chunk.toString('utf8')) {
-          if (ch === '\r' || ch === '\n') return finish(text)
-          if (ch === '\u0003' || ch === '\u0004') return finish(undefined)
-          if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1)
-          else text += ch
-        }
-      }
-      const finish = (value: string | undefined): void => {
-        stdin.off('data', onData)
-        resolve(value)
-      }
-      stdin.on('data', onData)
-    })
-  } finally {
-    stdin.setRawMode(false)
-    stdin.pause()
-  }
-}
 
 /** The passphrase from GHW_BUNDLE_PASSPHRASE, else asked on the terminal (twice when `confirm`). */
 async function passphraseOf(io: CliIo, confirm: boolean): Promise<string | undefined> {
