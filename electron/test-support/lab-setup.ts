@@ -53,17 +53,17 @@ export function labServer(h: LabHost, role: Server['role']): Server {
 
 /**
  * A service on a fresh temporary data folder (see startTempService) whose ~/.ssh/known_hosts trusts
- * the lab's host keys; what it pushes goes into `events`.
+ * the lab's host keys; what it pushes goes into `events` (when given).
  */
 export async function startLabService(
   lab: Lab,
   prefix: string,
-  events: PushedEvent[],
+  events?: PushedEvent[],
 ): Promise<{ service: AppService; dir: string; stop: () => Promise<void> }> {
   const started = await startTempService(prefix)
   mkdirSync(join(started.dir, '.ssh'), { recursive: true })
   copyFileSync(lab.knownHostsPath, join(started.dir, '.ssh', 'known_hosts'))
-  started.service.onEvent((e) => events.push(e))
+  if (events) started.service.onEvent((e) => events.push(e))
   return started
 }
 
