@@ -11,6 +11,7 @@ import { getApi } from '../../api'
 import { ErrorText } from '../../components/ErrorText'
 import { useStore } from '../../store'
 import { PlanReview } from '../launch/PlanReview'
+import { BundlePassphrase } from './BundlePassphrase'
 import { MIN_PASSPHRASE, passphraseProblem } from './passphrase'
 import './export.css'
 
@@ -57,31 +58,11 @@ function PathField({
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="text" value={value} spellCheck={false} onChange={(e) => onChange(e.target.value)} />
-    </div>
-  )
-}
-
-function PassphraseField({
-  label,
-  value,
-  onChange,
-  autoComplete,
-}: {
-  label: string
-  value: string
-  onChange: (value: string) => void
-  autoComplete: string
-}) {
-  const id = useId()
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
       <input
         id={id}
-        type="password"
+        type="text"
         value={value}
-        autoComplete={autoComplete}
+        spellCheck={false}
         onChange={(e) => onChange(e.target.value)}
       />
     </div>
@@ -125,23 +106,17 @@ function ExportSection({ profileId, suggested }: { profileId: string; suggested:
       <p className="muted">{t('exportUi.export.lead')}</p>
       <form onSubmit={(e) => void submit(e)}>
         <PathField label={t('exportUi.export.path')} value={path} onChange={setPath} />
-        <PassphraseField
+        <BundlePassphrase
           label={t('exportUi.export.passphrase', { min: MIN_PASSPHRASE })}
           value={pass}
           onChange={setPass}
-          autoComplete="new-password"
+          repeat={{
+            label: t('exportUi.export.passphraseAgain'),
+            value: again,
+            onChange: setAgain,
+            showProblem: tried,
+          }}
         />
-        <PassphraseField
-          label={t('exportUi.export.passphraseAgain')}
-          value={again}
-          onChange={setAgain}
-          autoComplete="new-password"
-        />
-        {tried && problem && (
-          <p className="field-error" role="alert">
-            {t(`exportUi.passphrase.${problem}`, { min: MIN_PASSPHRASE })}
-          </p>
-        )}
         <p className="muted">{t('exportUi.export.keepPassphrase')}</p>
         <button type="submit" disabled={busy}>
           {busy ? t('exportUi.export.busy') : t('exportUi.export.button')}
@@ -151,7 +126,11 @@ function ExportSection({ profileId, suggested }: { profileId: string; suggested:
       {result && (
         <div className="banner banner-ok" role="status" data-result="exported">
           <p>
-            {t('exportUi.export.done', { path: result.path, bytes: result.bytes, files: result.files.length })}
+            {t('exportUi.export.done', {
+              path: result.path,
+              bytes: result.bytes,
+              files: result.files.length,
+            })}
           </p>
           <p>{result.secrets ? t('exportUi.export.secretsIn') : t('exportUi.export.noSecrets')}</p>
           {result.absent.length > 0 && (
@@ -202,12 +181,7 @@ function ImportSection() {
       <p className="muted">{t('exportUi.import.lead')}</p>
       <form onSubmit={(e) => void submit(e)}>
         <PathField label={t('exportUi.import.path')} value={path} onChange={setPath} />
-        <PassphraseField
-          label={t('exportUi.import.passphrase')}
-          value={pass}
-          onChange={setPass}
-          autoComplete="current-password"
-        />
+        <BundlePassphrase label={t('exportUi.import.passphrase')} value={pass} onChange={setPass} />
         <button type="submit" disabled={busy || path.trim() === ''}>
           {busy ? t('exportUi.import.busy') : t('exportUi.import.button')}
         </button>
@@ -223,7 +197,9 @@ function ImportSection() {
               at: result.createdAt,
             })}
           </p>
-          {result.renamed && <p className="muted">{t('exportUi.import.renamed', { id: result.profileId })}</p>}
+          {result.renamed && (
+            <p className="muted">{t('exportUi.import.renamed', { id: result.profileId })}</p>
+          )}
           <p>{t(`exportUi.import.secrets.${result.secrets}`)}</p>
           <button type="button" onClick={() => void profileChosen(result.profileId)}>
             {t('exportUi.import.open', { name: result.profileName })}
@@ -323,18 +299,15 @@ function MoveSection({ profileId }: { profileId: string }) {
       <h2 id="move-title">{t('exportUi.move.title')}</h2>
       <p className="muted">{t('exportUi.move.lead')}</p>
       {network ? (
-        <p>{t('exportUi.move.target', { name: network.name || network.address, address: network.address })}</p>
+        <p>
+          {t('exportUi.move.target', { name: network.name || network.address, address: network.address })}
+        </p>
       ) : (
         <p className="banner banner-warning">{t('exportUi.move.noNetwork')}</p>
       )}
       <form onSubmit={(e) => void makePlan(e)}>
         <PathField label={t('exportUi.move.path')} value={path} onChange={setPath} />
-        <PassphraseField
-          label={t('exportUi.move.passphrase')}
-          value={pass}
-          onChange={setPass}
-          autoComplete="current-password"
-        />
+        <BundlePassphrase label={t('exportUi.move.passphrase')} value={pass} onChange={setPass} />
         <button type="submit" disabled={busy !== undefined || !network || path.trim() === '' || pass === ''}>
           {busy === 'plan' ? t('exportUi.move.planning') : t('exportUi.move.plan')}
         </button>
@@ -352,7 +325,11 @@ function MoveSection({ profileId }: { profileId: string }) {
         </div>
       )}
       {applied && (
-        <div className={`banner ${applied.ok ? 'banner-ok' : 'banner-error'}`} role="status" data-result="restored">
+        <div
+          className={`banner ${applied.ok ? 'banner-ok' : 'banner-error'}`}
+          role="status"
+          data-result="restored"
+        >
           <p>{applied.ok ? t('exportUi.move.done') : t('exportUi.move.failed')}</p>
           <ul>
             {applied.actions.map((a) => (
@@ -387,7 +364,11 @@ export function ExportStep() {
     <section className="step step-export" aria-labelledby="step-title">
       <h1 id="step-title">{t('steps.export.title')}</h1>
       <p className="lead">{t('exportUi.lead')}</p>
-      <ExportSection key={`e-${folder}`} profileId={profile.id} suggested={`${folder}${profile.id}-${day}.zip`} />
+      <ExportSection
+        key={`e-${folder}`}
+        profileId={profile.id}
+        suggested={`${folder}${profile.id}-${day}.zip`}
+      />
       <ImportSection />
       <MoveSection profileId={profile.id} />
       <SupportSection
