@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type {
   BundleExportResult,
@@ -11,7 +11,7 @@ import { getApi } from '../../api'
 import { ErrorText } from '../../components/ErrorText'
 import { useStore } from '../../store'
 import { PlanReview } from '../launch/PlanReview'
-import { BundlePassphrase } from './BundlePassphrase'
+import { BundlePassphrase, ExportField } from './ExportFields'
 import { MIN_PASSPHRASE, passphraseProblem } from './passphrase'
 import './export.css'
 
@@ -41,30 +41,6 @@ function BundleError({ error }: { error: AppError }) {
     <div className="banner banner-error" role="alert">
       <ErrorText error={error} />
       <p className="muted">{error.message}</p>
-    </div>
-  )
-}
-
-function PathField({
-  label,
-  value,
-  onChange,
-}: {
-  label: string
-  value: string
-  onChange: (value: string) => void
-}) {
-  const id = useId()
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="text"
-        value={value}
-        spellCheck={false}
-        onChange={(e) => onChange(e.target.value)}
-      />
     </div>
   )
 }
@@ -105,7 +81,7 @@ function ExportSection({ profileId, suggested }: { profileId: string; suggested:
       <h2 id="export-config-title">{t('exportUi.export.title')}</h2>
       <p className="muted">{t('exportUi.export.lead')}</p>
       <form onSubmit={(e) => void submit(e)}>
-        <PathField label={t('exportUi.export.path')} value={path} onChange={setPath} />
+        <ExportField label={t('exportUi.export.path')} value={path} onChange={setPath} />
         <BundlePassphrase
           label={t('exportUi.export.passphrase', { min: MIN_PASSPHRASE })}
           value={pass}
@@ -180,7 +156,7 @@ function ImportSection() {
       <h2 id="import-config-title">{t('exportUi.import.title')}</h2>
       <p className="muted">{t('exportUi.import.lead')}</p>
       <form onSubmit={(e) => void submit(e)}>
-        <PathField label={t('exportUi.import.path')} value={path} onChange={setPath} />
+        <ExportField label={t('exportUi.import.path')} value={path} onChange={setPath} />
         <BundlePassphrase label={t('exportUi.import.passphrase')} value={pass} onChange={setPass} />
         <button type="submit" disabled={busy || path.trim() === ''}>
           {busy ? t('exportUi.import.busy') : t('exportUi.import.button')}
@@ -237,7 +213,7 @@ function SupportSection({ profileId, suggested }: { profileId: string; suggested
       <h2 id="support-title">{t('exportUi.support.title')}</h2>
       <p className="muted">{t('exportUi.support.lead')}</p>
       <form onSubmit={(e) => void submit(e)}>
-        <PathField label={t('exportUi.support.path')} value={path} onChange={setPath} />
+        <ExportField label={t('exportUi.support.path')} value={path} onChange={setPath} />
         <button type="submit" disabled={busy}>
           {busy ? t('exportUi.support.busy') : t('exportUi.support.button')}
         </button>
@@ -306,7 +282,7 @@ function MoveSection({ profileId }: { profileId: string }) {
         <p className="banner banner-warning">{t('exportUi.move.noNetwork')}</p>
       )}
       <form onSubmit={(e) => void makePlan(e)}>
-        <PathField label={t('exportUi.move.path')} value={path} onChange={setPath} />
+        <ExportField label={t('exportUi.move.path')} value={path} onChange={setPath} />
         <BundlePassphrase label={t('exportUi.move.passphrase')} value={pass} onChange={setPass} />
         <button type="submit" disabled={busy !== undefined || !network || path.trim() === '' || pass === ''}>
           {busy === 'plan' ? t('exportUi.move.planning') : t('exportUi.move.plan')}

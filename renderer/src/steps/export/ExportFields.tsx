@@ -10,7 +10,8 @@ export interface PassphraseRepeat {
   readonly showProblem: boolean
 }
 
-function PassphraseInput({
+/** A labelled input of step 9: a file path (text, no spell check) or a passphrase (hidden). */
+export function ExportField({
   label,
   value,
   onChange,
@@ -19,7 +20,8 @@ function PassphraseInput({
   label: string
   value: string
   onChange: (value: string) => void
-  autoComplete: 'new-password' | 'current-password'
+  /** For a passphrase: how the browser may fill it. Without it the field is a path. */
+  autoComplete?: 'new-password' | 'current-password'
 }) {
   const id = useId()
   return (
@@ -27,9 +29,9 @@ function PassphraseInput({
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
-        type="password"
+        type={autoComplete ? 'password' : 'text'}
         value={value}
-        autoComplete={autoComplete}
+        {...(autoComplete ? { autoComplete } : { spellCheck: false })}
         onChange={(e) => onChange(e.target.value)}
       />
     </div>
@@ -53,12 +55,12 @@ export function BundlePassphrase({
 }) {
   const { t } = useTranslation()
   if (!repeat)
-    return <PassphraseInput label={label} value={value} onChange={onChange} autoComplete="current-password" />
+    return <ExportField label={label} value={value} onChange={onChange} autoComplete="current-password" />
   const problem = passphraseProblem(value, repeat.value)
   return (
     <>
-      <PassphraseInput label={label} value={value} onChange={onChange} autoComplete="new-password" />
-      <PassphraseInput
+      <ExportField label={label} value={value} onChange={onChange} autoComplete="new-password" />
+      <ExportField
         label={repeat.label}
         value={repeat.value}
         onChange={repeat.onChange}
