@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { bech32 } from '@scure/base'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { labHost, labSsh, type LabHost } from '../../../e2e/lab'
 import { describeLab } from '../../../e2e/lab/require-lab'
@@ -231,6 +232,107 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
     expect(await main(['keys', 'warm', '--profile', profile.id, '--yes', '--json'], io)).toBe(0)
     expect(JSON.parse(io.lines.join(''))).toMatchObject({ keyName: 'lab-warm', reused: true, made: false })
   }, 300_000)
+
+  // What `inferenced keys list` in the api container says (the old, slow way: a throw-away container).
+  const keysListed = async (): Promise<Array<{ name: string; address: string }>> => {
+    const out = await sh(
+      net,
+      `cd ${JOIN} && set -a && . ./config.env && set +a && docker compose -f docker-compose.yml run --rm --no-deps -T api sh -c 'printf "%s\\n" "$KEYRING_PASSWORD" | inferenced keys list --keyring-backend file --output json' 2>/dev/null`,
+    )
+    return JSON.parse(out.split('\n').find((l) => l.trim().startsWith('[')) ?? '[]') as Array<{
+      name: string
+      address: string
+    }>
+  }
+  /** Containers created on net while `during` runs (docker events), and `docker ps -a` before/after. */
+  const containersMadeDuring = async (
+    during: () => Promise<void>,
+  ): Promise<{ before: number; after: number; created: string[] }> => {
+    const count = async (): Promise<number> => Number((await sh(net, 'docker ps -aq | wc -l')).trim())
+    const before = await count()
+    const since = (await sh(net, 'date +%s')).trim()
+    await during()
+    await new Promise((r) => setTimeout(r, 1100))
+    const until = (await sh(net, 'date +%s')).trim()
+    const after = await count()
+    const events = await sh(
+      net,
+      `docker events --since ${since} --until ${until} --filter type=container --filter event=create --format '{{.Actor.Attributes.name}}'`,
+    )
+    return { before, after, created: events.split('\n').filter((l) => l.trim() !== '') }
+  }
+
+  it('a deployment plan on a server with a keyring reads the warm key without creating any container', async () => {
+    const truth = await keysListed()
+    expect(truth.map((k) => k.name)).toEqual(['lab-warm'])
+    let notices = ''
+    const seen = await containersMadeDuring(async () => {
+      for (let i = 0; i < 2; i++) {
+        const r = await service.invoke('planDeployment', { profileId: profile.id }, { runId: runId('plan') })
+        if (!r.ok) throw new Error(r.error.message)
+        notices = JSON.stringify(r.value.hosts.flatMap((h) => h.notices))
+      }
+    })
+    expect(seen.created).toEqual([])
+    expect(seen.after).toBe(seen.before)
+    // The same answer as the container gave: present, and the address read from the file names.
+    const s = await status()
+    expect(s.warm).toMatchObject({ state: 'present', keyName: 'lab-warm', address: truth[0]?.address })
+    expect(s.warm.reason).toBeUndefined()
+    expect(notices).toContain('deploy.keys.cannotServe.titleHost')
+  }, 180_000)
+
+  it('with two keys and no api running the address is said to be unknown; a running api is asked by exec', async () => {
+    // A second key in the keyring (made here by the test, as a user might have done by hand).
+    const addSecond = await sh(
+      net,
+      `cd ${JOIN} && set -a && . ./config.env && set +a && docker compose -f docker-compose.yml run --rm --no-deps -T api sh -c 'printf "%s\\n" "$KEYRING_PASSWORD" | inferenced keys add lab-second --keyring-backend file --no-backup >/dev/null 2>&1; echo rc=$?'`,
+    )
+    expect(addSecond).toContain('rc=0')
+    const truth = await keysListed()
+    const warmTruth = truth.find((k) => k.name === 'lab-warm')?.address
+    expect(truth.map((k) => k.name).sort()).toEqual(['lab-second', 'lab-warm'])
+    try {
+      const stopped = await status()
+      expect(stopped.warm).toMatchObject({ state: 'present', keyName: 'lab-warm' })
+      expect(stopped.warm.address).toBeUndefined()
+      expect(stopped.warm.keys.map((k) => k.name)).toEqual(['lab-second', 'lab-warm'])
+      expect(stopped.warm.reason).toMatch(/more than one key.*keyring password/)
+      const p = await keysPlan({ steps: ['warm'] })
+      expect(p.empty).toBe(true)
+      expect(JSON.stringify(p.hosts[0]?.notices)).toContain('deploy.keys.notice.warmReusedNoAddress')
+
+      // The api running: asked with docker compose exec (no new container), the addresses are known.
+      await sh(
+        net,
+        `cd ${JOIN} && set -a && . ./config.env && set +a && docker compose -f docker-compose.yml up -d --no-deps api >/dev/null 2>&1`,
+      )
+      let running: ServerKeysStatus | undefined
+      const seen = await containersMadeDuring(async () => {
+        running = await status()
+      })
+      expect(seen.created).toEqual([])
+      expect(running?.warm).toMatchObject({ state: 'present', address: warmTruth })
+      expect(running?.warm.keys).toEqual(
+        expect.arrayContaining(truth.map((k) => ({ name: k.name, address: k.address }))),
+      )
+    } finally {
+      // Back as before: api stopped and removed, the second key's files gone.
+      const secondAddr = truth.find((k) => k.name === 'lab-second')?.address ?? ''
+      const hex = Buffer.from(
+        bech32.fromWords(bech32.decode(secondAddr as `${string}1${string}`).words),
+      ).toString('hex')
+      await sh(
+        net,
+        `cd ${JOIN} && set -a && . ./config.env && set +a && docker compose -f docker-compose.yml rm -sf api >/dev/null 2>&1; sudo rm -f .inference/keyring-file/lab-second.info .inference/keyring-file/${hex}.address`,
+      )
+    }
+    expect((await status()).warm).toMatchObject({
+      state: 'present',
+      address: warmTruth,
+      keys: [{ name: 'lab-warm' }],
+    })
+  }, 240_000)
 
   it('shows a different existing key and never makes a second one', async () => {
     const other = await service.invoke('saveProfile', {
