@@ -90,7 +90,7 @@ describe('ansible export', () => {
     expect(inv).toContain('# net logs in with a password: run ansible-playbook with --ask-pass (needs sshpass).')
     expect(inv).not.toContain('# gpu1 logs in with a password')
     expect(inv).toMatch(/^net ansible_host=10\.0\.0\.2 ansible_port=22 ansible_user=gonka ansible_ssh_common_args='\{\{ gonka_ssh_args \}\}'$/m)
-    expect(inv).toMatch(/^gpu1 .* gonka_become=true$/m)
+    expect(inv).toMatch(/^gpu1 .* gonka_become=True$/m)
     expect(inv).toContain('# gpu1 reaches Docker through sudo')
     expect(inv).not.toMatch(/ansible_(ssh_)?pass|ansible_become_pass(word)?/)
     const readme = out['README.md']!

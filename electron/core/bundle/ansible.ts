@@ -132,7 +132,7 @@ function inventory(profile: Profile, access: AnsibleExportInput['access']): stri
         `ansible_user=${s.user}`,
         ...(s.auth === 'key' && s.keyPath ? [`ansible_ssh_private_key_file=${JSON.stringify(s.keyPath)}`] : []),
         `ansible_ssh_common_args=${iniQuote(ssh)}`,
-        ...(a?.dockerViaSudo ? ['gonka_become=true'] : []),
+        ...(a?.dockerViaSudo ? ['gonka_become=True'] : []),
       ]
       lines.push(`${hostName(s)} ${vars.join(' ')}`)
     }
