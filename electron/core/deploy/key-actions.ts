@@ -311,7 +311,7 @@ cd "$1" 2>/dev/null || { echo "nojoin"; exit 0; }
 [ -f config.env ] || echo "noconfig"
 [ -f ${NETWORK_COMPOSE} ] || echo "nocompose"
 if [ -e .inference/keyring-file ]; then
-  if L="$($S ls -1 .inference/keyring-file 2>/dev/null)"; then printf '%s\n' "$L" | sed 's/^/file:/'; else echo "nosudo"; fi
+  if L="$($S ls -1 .inference/keyring-file 2>/dev/null)"; then printf '%s\\n' "$L" | sed 's/^/file:/'; else echo "nosudo"; fi
 fi
 true`,
       'sh',
@@ -346,7 +346,11 @@ true`,
         const address = listed.find((k) => k.name === name)?.address
         return address ? { name, address } : { name }
       })
-    } else reason = ADDRESS_NEEDS_PASSWORD
+    } else
+      reason =
+        names.length > 1
+          ? ADDRESS_NEEDS_PASSWORD
+          : 'The keyring has no address entry for this key: its address is encrypted under the keyring password. Start the api (step 6) to read it.'
   }
   const mine = keys.find((k) => k.name === keyName)
   const view: WarmKeyView = {
