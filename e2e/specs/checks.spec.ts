@@ -1,39 +1,14 @@
 // Steps 2 (Prerequisites) and 5 (Network & firewall) against the lab's real hosts: results per host,
 // a fault found with its fix, "Check again" after the fault is undone, and the topology picture.
-import { execFile } from 'node:child_process'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
-import type { Lab, LabHost } from '../lab'
-import { expect, test as base } from './fixtures'
-import { addServer } from './helpers'
+import { expect } from './fixtures'
+import { addLabServer, labDo, skipWithoutLab, specLab } from './lab-fixtures'
 
-const PREFIX = 'ckui'
-const LAB_INDEX = resolve(__dirname, '..', 'lab', 'index.ts')
+const lab = specLab({ prefix: 'ckui', hosts: ['net', 'ml1'] })
+// Every test gets a fresh app whose ~/.ssh/known_hosts already trusts the lab's host keys.
+const test = lab.test
 
-/**
- * Runs lab code in a tsx child process: e2e/lab uses `import.meta`, which Playwright's CommonJS
- * transform cannot load. The code sees `lab` (the e2e/lab module) and prints what it returns as JSON.
- */
-function labDo(code: string): Promise<unknown> {
-  const script =
-    `import(${JSON.stringify(LAB_INDEX)}).then(async (m) => { const lab = m.labUp ? m : m.default;` +
-    `const out = await (async () => { ${code} })();` +
-    `process.stdout.write('\\n@@' + JSON.stringify(out ?? null))` +
-    `}).catch((e) => { console.error(e); process.exit(1) })`
-  return new Promise((done, fail) => {
-    execFile('npx', ['tsx', '--eval', script], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) fail(new Error(`lab call failed: ${code}\n${stderr}`))
-      else done(JSON.parse(stdout.slice(stdout.lastIndexOf('\n@@') + 3)) as unknown)
-    })
-  })
-}
-const labHostsPath = (): string => join(theLab().out, 'hosts.json')
-const labHost = (lab: Lab, name: string): LabHost => {
-  const found = lab.hosts.find((h) => h.name === name)
-  if (!found) throw new Error(`the lab has no host ${name}`)
-  return found
-}
 type Undo = () => Promise<void>
 
 /** A picture of the whole step for review (the step scrolls inside main, so the viewport grows). */
@@ -47,7 +22,7 @@ async function fullShot(page: Page, path: string): Promise<void> {
 
 /** Stops ml1's dockerd; undo starts it again. */
 async function stopDocker(name: string): Promise<Undo> {
-  const read = `lab.readLab(${JSON.stringify(labHostsPath())})`
+  const read = `lab.readLab(${JSON.stringify(lab.hostsJson())})`
   await labDo(`await lab.stopDocker(${read}, ${JSON.stringify(name)})`)
   return async () => {
     await labDo(`await lab.startDocker(${read}, ${JSON.stringify(name)})`)
@@ -57,7 +32,7 @@ async function stopDocker(name: string): Promise<Undo> {
 /** Drops TCP to `port` on `target` from `from` (a silent firewall); undo deletes the rule. */
 async function blockPort(target: string, port: number, from: string): Promise<Undo> {
   const rule = (op: '-I' | '-D') =>
-    `await lab.rootExec(lab.labHost(lab.readLab(${JSON.stringify(labHostsPath())}), ${JSON.stringify(target)}), ` +
+    `await lab.rootExec(lab.labHost(lab.readLab(${JSON.stringify(lab.hostsJson())}), ${JSON.stringify(target)}), ` +
     JSON.stringify([
       'iptables',
       '-w',
@@ -70,7 +45,7 @@ async function blockPort(target: string, port: number, from: string): Promise<Un
       '--dport',
       String(port),
       '-s',
-      labHost(theLab(), from).address,
+      lab.host(from).address,
       '-j',
       'DROP',
     ]) +
@@ -81,75 +56,22 @@ async function blockPort(target: string, port: number, from: string): Promise<Un
   }
 }
 
-// The lab needs Linux and root; Playwright cannot use the Vitest-bound helper in e2e/lab/require-lab.ts
-// (importing vitest next to Playwright's expect clashes), so the same rule is stated here.
-function labUnavailableReason(): string | undefined {
-  const forced = process.env.LAB_FORCE_UNAVAILABLE
-  if (forced !== undefined && forced !== '') return `LAB_FORCE_UNAVAILABLE: ${forced}`
-  if (process.platform !== 'linux') return `lab tests need Linux (this is ${process.platform})`
-  if (process.getuid?.() !== 0) return 'lab tests need root (network and mount namespaces)'
-  return undefined
-}
-const unavailable = labUnavailableReason()
-if (unavailable !== undefined) {
-  if (process.env.LAB_REQUIRED === '1')
-    throw new Error(`LAB_REQUIRED=1 but the lab is unavailable: ${unavailable}`)
-  console.warn(`\n*** SKIPPING checks.spec.ts (steps 2 and 5 on the lab): ${unavailable} ***\n`)
-}
-
-let lab: Lab | undefined
-const theLab = (): Lab => {
-  if (!lab) throw new Error('the lab is not up')
-  return lab
-}
-
-// Every test gets a fresh app whose ~/.ssh/known_hosts already trusts the lab's host keys.
-const test = base.extend({
-  homeDir: async ({ dataDir }, use) => {
-    const home = join(dataDir, 'home')
-    await mkdir(join(home, '.ssh'), { recursive: true, mode: 0o700 })
-    await writeFile(
-      join(home, '.ssh', 'known_hosts'),
-      theLab()
-        .hosts.map((h) => `${h.knownHostsLine}\n`)
-        .join(''),
-      { mode: 0o600 },
-    )
-    await use(home)
-  },
-})
-
 test.describe('checks on the lab (steps 2 and 5)', () => {
-  test.skip(unavailable !== undefined, unavailable)
-  test.describe.configure({ mode: 'serial' })
+  skipWithoutLab(test, 'checks.spec.ts (steps 2 and 5 on the lab)')
 
   test.beforeAll(async () => {
     test.setTimeout(240_000)
-    lab = (await labDo(`return lab.labUp({ prefix: '${PREFIX}', hosts: ['net', 'ml1'] })`)) as Lab
+    await lab.up()
   })
   test.afterAll(async () => {
     test.setTimeout(120_000)
-    if (lab) await labDo(`await lab.labDown('${PREFIX}')`)
+    await lab.down()
   })
 
   /** Enters the lab's net and ml1 in step 1 as a user would, with key-file auth. */
   async function enterLabServers(page: Page): Promise<void> {
-    for (const [name, role] of [
-      ['net', 'Network node'],
-      ['ml1', 'ML node (GPU)'],
-    ] as const) {
-      const h = labHost(theLab(), name)
-      await addServer(page, {
-        name,
-        address: h.address,
-        port: String(h.port),
-        user: h.user,
-        role,
-        auth: 'Key file',
-        keyPath: h.privateKeyPath,
-      })
-      await expect(page.getByText(h.address).first()).toBeVisible()
-    }
+    await addLabServer(page, lab.host('net'), 'Network node')
+    await addLabServer(page, lab.host('ml1'), 'ML node (GPU)')
   }
 
   const openStep = async (page: Page, title: RegExp): Promise<void> => {
@@ -242,7 +164,7 @@ test.describe('checks on the lab (steps 2 and 5)', () => {
     const { page } = app
     await enterLabServers(page)
     await openStep(page, /^Network & firewall/)
-    const ml1Address = labHost(theLab(), 'ml1').address
+    const ml1Address = lab.host('ml1').address
 
     // Before any run every required connection is drawn, not tested yet.
     await expect(page.getByRole('img', { name: 'ml1 → net :9100 not tested' })).toBeVisible()

@@ -70,10 +70,14 @@ for (const language of LANGUAGES) {
       .click()
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(T('steps.export.title'))
 
-    // Export: the passphrase typed twice must match.
+    // Export: the passphrase typed twice must be long enough and match.
     const exportPart = page.getByRole('region', { name: T('exportUi.export.title') })
     const bundle = join(dataDir, 'out', 'deployment.zip')
     await exportPart.getByLabel(T('exportUi.export.path')).fill(bundle)
+    await exportPart.getByLabel(T('exportUi.export.passphrase', { min: 8 })).fill('short')
+    await exportPart.getByLabel(T('exportUi.export.passphraseAgain')).fill('short')
+    await exportPart.getByRole('button', { name: T('exportUi.export.button') }).click()
+    await expect(exportPart.getByRole('alert')).toHaveText(T('exportUi.passphrase.short', { min: 8 }))
     await exportPart.getByLabel(T('exportUi.export.passphrase', { min: 8 })).fill(PASSPHRASE)
     await exportPart.getByLabel(T('exportUi.export.passphraseAgain')).fill(`${PASSPHRASE}x`)
     await exportPart.getByRole('button', { name: T('exportUi.export.button') }).click()

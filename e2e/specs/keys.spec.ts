@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import type { Lab, LabHost } from '../lab'
+import { COLD_PASSWORD, coldCli, makeColdKey } from '../lab/cold-key'
 import { test, expect } from './fixtures'
-import { addServer } from './helpers'
+import { changeProfile, mustApi, reopenApp } from './helpers'
+import { addLabServer, skipWithoutLab, specLab } from './lab-fixtures'
 
 const FAUCET_PUBKEY = 'Ai+DNbtVBE6UCYoa8Cax6vsvQJjioxht4zOLLihOsXf/'
 const FAUCET_ADDRESS = 'gonka1kr8kwwzl93t7ufxrz8qxqs8n2q8v37935m25pn'
@@ -158,153 +158,46 @@ test('import (zh-CN): 23 words are refused in Chinese', async ({ app }) => {
 // wait, in both languages. The deployment and the warm key are prepared through the same API the UI
 // uses; registration and the grants are driven from the page.
 
-const LAB_INDEX = resolve(__dirname, '..', 'lab', 'index.ts')
-const INFERENCED = resolve(__dirname, '..', 'lab', 'standins', 'bin', 'inferenced')
-const LAB_PREFIX = process.env.LAB_PREFIX ?? `ks${process.pid % 100000}`
-const COLD_PASSWORD = 'cold-pass-12345'
-
-/** Runs lab code in a tsx child process (e2e/lab uses `import.meta`) and returns its JSON result. */
-function labDo(code: string): Promise<unknown> {
-  const script =
-    `import(${JSON.stringify(LAB_INDEX)}).then(async (m) => { const lab = m.labUp ? m : m.default;` +
-    `const out = await (async () => { ${code} })();` +
-    `process.stdout.write('\\n@@' + JSON.stringify(out ?? null))` +
-    `}).catch((e) => { console.error(e); process.exit(1) })`
-  return new Promise((done, fail) => {
-    execFile('npx', ['tsx', '--eval', script], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) fail(new Error(`lab call failed: ${code}\n${stderr}`))
-      else done(JSON.parse(stdout.slice(stdout.lastIndexOf('\n@@') + 3)) as unknown)
-    })
-  })
-}
-
-/** The stand-in CLI on "the secure machine" (here), with its own cold keyring. */
-function coldCli(args: string[], input: string, keySeed: string): Promise<string> {
-  return new Promise((done, fail) => {
-    const child = execFile(
-      'node',
-      [INFERENCED, ...args],
-      { env: { ...process.env, STANDIN_KEY_SEED: keySeed }, timeout: 60_000 },
-      (error, stdout, stderr) => (error ? fail(new Error(`${stdout}\n${stderr}`)) : done(stdout)),
-    )
-    child.stdin?.end(input)
-  })
-}
-
-const labReason = ((): string | undefined => {
-  const forced = process.env.LAB_FORCE_UNAVAILABLE
-  if (forced !== undefined && forced !== '') return `LAB_FORCE_UNAVAILABLE: ${forced}`
-  if (process.platform !== 'linux') return `lab tests need Linux (this is ${process.platform})`
-  if (process.getuid?.() !== 0) return 'lab tests need root (network and mount namespaces)'
-  return undefined
-})()
-if (labReason !== undefined && process.env.LAB_REQUIRED === '1')
-  throw new Error(`LAB_REQUIRED=1 but the lab is unavailable: ${labReason}`)
-
-let lab: Lab | undefined
-let ownLab = false
-const theLab = (): Lab => {
-  if (!lab) throw new Error('the lab is not up')
-  return lab
-}
-const labNet = (): LabHost => {
-  const h = theLab().hosts.find((x) => x.name === 'net')
-  if (!h) throw new Error('the lab has no net host')
-  return h
-}
-const seedOf = (): string => `http://${theLab().hosts.find((x) => x.name === 'seed')?.address ?? ''}:8000`
-async function onNet(command: string): Promise<void> {
-  const path = JSON.stringify(join(theLab().out, 'hosts.json'))
-  await labDo(
-    `const r = await lab.labSsh(lab.labHost(lab.readLab(${path}), 'net'), ${JSON.stringify(command)}); if (r.code !== 0) throw new Error(r.stderr); return r.code`,
-  )
-}
-
-const labTest = test.extend({
-  homeDir: async ({ dataDir }, use) => {
-    const home = join(dataDir, 'home')
-    await mkdir(join(home, '.ssh'), { recursive: true, mode: 0o700 })
-    await writeFile(
-      join(home, '.ssh', 'known_hosts'),
-      theLab()
-        .hosts.map((h) => `${h.knownHostsLine}\n`)
-        .join(''),
-      { mode: 0o600 },
-    )
-    await use(home)
-  },
-})
-
-type Api = Record<
-  string,
-  (i: unknown, o?: unknown) => Promise<{ ok: boolean; value: unknown; error?: unknown }>
->
+const lab = specLab({ prefix: `ks${process.pid % 100000}`, hosts: ['net', 'seed'] })
+const labTest = lab.test
 
 /** Step 1 as a user does it; then, through the API, the deployment (tmkms and node) and the warm key. */
 async function prepareServer(page: Page, language: 'en' | 'zh-CN', pubkey: string): Promise<void> {
-  const h = labNet()
+  const h = lab.host('net')
   const dir = `~/gonka-keys-${language === 'en' ? 'en' : 'zh'}`
-  await onNet(
+  await lab.on(
+    'net',
     `cd ${dir}/deploy/join 2>/dev/null && . ./config.env && docker compose down -v -t 1 >/dev/null 2>&1; sudo rm -rf ${dir} ~/gonka-keys-en ~/gonka-keys-zh; docker rm -f $(docker ps -aq) >/dev/null 2>&1; true`,
   )
-  await addServer(page, {
-    name: 'net',
-    address: h.address,
-    port: String(h.port),
-    user: h.user,
-    role: 'Network node',
-    auth: 'Key file',
-    keyPath: h.privateKeyPath,
-  })
-  await expect(page.getByText(h.address).first()).toBeVisible()
-  await page.evaluate(
-    async ({ repoUrl, dir, seed, pubkey }) => {
-      const api = (window as unknown as { api: Api }).api
-      const must = async (op: string, input: unknown, runId?: string): Promise<unknown> => {
-        const r = await api[op]!(input, runId ? { runId } : undefined)
-        if (!r.ok) throw new Error(`${op}: ${JSON.stringify(r.error)}`)
-        return r.value
-      }
-      const list = (await must('listProfiles', {})) as { lastProfileId?: string; profiles: { id: string }[] }
-      const id = list.lastProfileId ?? list.profiles[0]!.id
-      const loaded = (await must('loadProfile', { id })) as Record<string, unknown>
-      await must('saveProfile', {
-        profile: {
-          ...loaded,
-          seedApiUrl: seed,
-          deployment: {
-            repoUrl,
-            repoRef: 'main',
-            dir,
-            publicHost: 'gonka-e2e.example.org',
-            keyName: 'e2e-warm',
-            accountPubkey: pubkey,
-          },
-        },
-      })
-      await must('holdKeyringPassword', { profileId: id, password: 'e2e-keyring-pass' })
-      const deploy = (await must(
-        'planDeployment',
-        { profileId: id, waitSeconds: 60 },
-        `p-${Date.now()}`,
-      )) as {
-        planId: string
-      }
-      await must('applyPlan', { planId: deploy.planId }, `a-${Date.now()}`)
-      const keys = (await must(
-        'planServerKeys',
-        { profileId: id, steps: ['backup', 'warm'] },
-        `k-${Date.now()}`,
-      )) as {
-        planId: string
-      }
-      await must('applyPlan', { planId: keys.planId }, `w-${Date.now()}`)
+  await addLabServer(page, h, 'Network node')
+  const id = await changeProfile(page, (profile) => ({
+    ...profile,
+    seedApiUrl: lab.seedUrl(),
+    deployment: {
+      repoUrl: h.gonkaRepoUrl,
+      repoRef: 'main',
+      dir,
+      publicHost: 'gonka-e2e.example.org',
+      keyName: 'e2e-warm',
+      accountPubkey: pubkey,
     },
-    { repoUrl: h.gonkaRepoUrl, dir, seed: seedOf(), pubkey },
+  }))
+  await mustApi(page, 'holdKeyringPassword', { profileId: id, password: 'e2e-keyring-pass' })
+  const deploy = await mustApi<{ planId: string }>(
+    page,
+    'planDeployment',
+    { profileId: id, waitSeconds: 60 },
+    `p-${Date.now()}`,
   )
-  await page.reload()
-  await expect(page.getByRole('main')).toHaveAttribute('aria-busy', 'false')
-  if (language === 'zh-CN') await page.getByLabel('Language').selectOption('zh-CN')
+  await mustApi(page, 'applyPlan', { planId: deploy.planId }, `a-${Date.now()}`)
+  const keys = await mustApi<{ planId: string }>(
+    page,
+    'planServerKeys',
+    { profileId: id, steps: ['backup', 'warm'] },
+    `k-${Date.now()}`,
+  )
+  await mustApi(page, 'applyPlan', { planId: keys.planId }, `w-${Date.now()}`)
+  await reopenApp(page, language)
 }
 
 const SERVER_TEXT = {
@@ -345,20 +238,14 @@ const SERVER_TEXT = {
 } as const
 
 labTest.describe('step 3 on the network server (lab)', () => {
-  labTest.skip(labReason !== undefined, labReason)
-  labTest.describe.configure({ mode: 'serial' })
+  skipWithoutLab(labTest, 'step 3 on the network server (lab)')
   labTest.beforeAll(async () => {
     labTest.setTimeout(300_000)
-    const existing = process.env.LAB_HOSTS_JSON
-    if (existing) lab = (await labDo(`return lab.readLab(${JSON.stringify(existing)})`)) as Lab
-    else {
-      lab = (await labDo(`return lab.labUp({ prefix: '${LAB_PREFIX}', hosts: ['net', 'seed'] })`)) as Lab
-      ownLab = true
-    }
+    await lab.up()
   })
   labTest.afterAll(async () => {
     labTest.setTimeout(120_000)
-    if (lab && ownLab) await labDo(`await lab.labDown('${LAB_PREFIX}')`)
+    await lab.down()
   })
 
   for (const language of ['en', 'zh-CN'] as const) {
@@ -370,28 +257,13 @@ labTest.describe('step 3 on the network server (lab)', () => {
         const { page } = app
         const keySeed = `e2e-${language}-${Date.now()}`
         const coldHome = await mkdtemp(join(tmpdir(), 'ghw-e2e-cold-'))
-        const made = await coldCli(
-          [
-            'keys',
-            'add',
-            'gonka-account-key',
-            '--keyring-backend',
-            'file',
-            '--home',
-            coldHome,
-            '--output',
-            'json',
-          ],
-          `${COLD_PASSWORD}\n${COLD_PASSWORD}\n`,
-          keySeed,
-        )
-        const pubkey = (JSON.parse((JSON.parse(made) as { pubkey: string }).pubkey) as { key: string }).key
+        const pubkey = await makeColdKey(coldHome, keySeed)
         await prepareServer(page, language, pubkey)
         await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
           origin: new URL(page.url()).origin,
         })
         // The seed takes a few seconds to take the registration in, so the progress is seen.
-        await fetch(`${seedOf()}/standin/v1/registration`, {
+        await fetch(`${lab.seedUrl()}/standin/v1/registration`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ closed: false, allowlist: null, hold: false, delay_ms: 6000 }),
@@ -413,7 +285,7 @@ labTest.describe('step 3 on the network server (lab)', () => {
         const command = section.locator('#grant-command')
         await expect(command).toHaveText(
           new RegExp(
-            `^\\./inferenced tx inference grant-ml-ops-permissions gonka-account-key gonka1[0-9a-z]{38} --from gonka-account-key --keyring-backend file --gas 2000000 --node ${seedOf().replace(/\./g, '\\.')}/chain-rpc/$`,
+            `^\\./inferenced tx inference grant-ml-ops-permissions gonka-account-key gonka1[0-9a-z]{38} --from gonka-account-key --keyring-backend file --gas 2000000 --node ${lab.seedUrl().replace(/\./g, '\\.')}/chain-rpc/$`,
           ),
         )
         await expect(section.getByTestId('grants-state')).toContainText(x.none)

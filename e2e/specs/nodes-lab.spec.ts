@@ -4,90 +4,25 @@
 // Then, as a user in each language: ml1 is listed as missing, its registration is refused by the api
 // with the message at the Models field, it is registered and shown enabled, disabled, rehearsed (the
 // network server receives the batches), and the status page shows the setup report and ml1.
-import { execFile } from 'node:child_process'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
 import type { Page } from '@playwright/test'
-import type { Lab, LabHost } from '../lab'
-import { test, expect } from './fixtures'
-import { addServer } from './helpers'
+import { expect } from './fixtures'
+import { callApi, changeProfile, mustApi, reopenApp } from './helpers'
+import { addLabServer, skipWithoutLab, specLab } from './lab-fixtures'
 
-const LAB_INDEX = resolve(__dirname, '..', 'lab', 'index.ts')
-const LAB_PREFIX = process.env.LAB_PREFIX ?? 'ne2'
 const DIR = '~/gonka-nodes-e2e'
 const ACCOUNT_PUBKEY = 'Ai+DNbtVBE6UCYoa8Cax6vsvQJjioxht4zOLLihOsXf/'
 const UNKNOWN_MODEL = 'e2e/not-a-governance-model'
 
-/** Runs lab code in a tsx child process (e2e/lab uses `import.meta`) and returns its JSON result. */
-function labDo(code: string): Promise<unknown> {
-  const script =
-    `import(${JSON.stringify(LAB_INDEX)}).then(async (m) => { const lab = m.labUp ? m : m.default;` +
-    `const out = await (async () => { ${code} })();` +
-    `process.stdout.write('\\n@@' + JSON.stringify(out ?? null))` +
-    `}).catch((e) => { console.error(e); process.exit(1) })`
-  return new Promise((done, fail) => {
-    execFile('npx', ['tsx', '--eval', script], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) fail(new Error(`lab call failed: ${code}\n${stderr}`))
-      else done(JSON.parse(stdout.slice(stdout.lastIndexOf('\n@@') + 3)) as unknown)
-    })
-  })
-}
-
-const labReason = ((): string | undefined => {
-  const forced = process.env.LAB_FORCE_UNAVAILABLE
-  if (forced !== undefined && forced !== '') return `LAB_FORCE_UNAVAILABLE: ${forced}`
-  if (process.platform !== 'linux') return `lab tests need Linux (this is ${process.platform})`
-  if (process.getuid?.() !== 0) return 'lab tests need root (network and mount namespaces)'
-  return undefined
-})()
-if (labReason !== undefined && process.env.LAB_REQUIRED === '1')
-  throw new Error(`LAB_REQUIRED=1 but the lab is unavailable: ${labReason}`)
-
-let lab: Lab | undefined
-let ownLab = false
+const lab = specLab({ prefix: 'ne2', hosts: ['net', 'ml1', 'seed'] })
+const labTest = lab.test
+const { host, seedUrl: seedOf, on } = lab
 let deployed = false
 let model = ''
-const theLab = (): Lab => {
-  if (!lab) throw new Error('the lab is not up')
-  return lab
-}
-const host = (name: string): LabHost => {
-  const h = theLab().hosts.find((x) => x.name === name)
-  if (!h) throw new Error(`the lab has no ${name} host`)
-  return h
-}
-const seedOf = (): string => `http://${host('seed').address}:8000`
-async function on(name: string, command: string): Promise<void> {
-  const path = JSON.stringify(join(theLab().out, 'hosts.json'))
-  await labDo(
-    `const r = await lab.labSsh(lab.labHost(lab.readLab(${path}), ${JSON.stringify(name)}), ${JSON.stringify(command)}); if (r.code !== 0) throw new Error(r.stderr); return r.code`,
-  )
-}
 const cleanup = (name: string, file: string): Promise<void> =>
   on(
     name,
     `cd ${DIR}/deploy/join 2>/dev/null && . ./config.env && docker compose -f ${file} down -v -t 1 >/dev/null 2>&1; sudo rm -rf ${DIR}; true`,
   )
-
-const labTest = test.extend({
-  homeDir: async ({ dataDir }, use) => {
-    const home = join(dataDir, 'home')
-    await mkdir(join(home, '.ssh'), { recursive: true, mode: 0o700 })
-    await writeFile(
-      join(home, '.ssh', 'known_hosts'),
-      theLab()
-        .hosts.map((h) => `${h.knownHostsLine}\n`)
-        .join(''),
-      { mode: 0o600 },
-    )
-    await use(home)
-  },
-})
-
-type Api = Record<
-  string,
-  (i: unknown, o?: unknown) => Promise<{ ok: boolean; value: unknown; error?: unknown }>
->
 
 /**
  * Step 1 as a user does it (the network server); then, through the API, ml1, the settings with
@@ -98,127 +33,88 @@ type Api = Record<
 async function prepare(page: Page, modelId: string, seed: string): Promise<void> {
   const net = host('net')
   const ml1 = host('ml1')
-  await addServer(page, {
-    name: 'net',
-    address: net.address,
-    port: String(net.port),
-    user: net.user,
-    role: 'Network node',
-    auth: 'Key file',
-    keyPath: net.privateKeyPath,
-  })
-  await expect(page.getByText(net.address).first()).toBeVisible()
-  await page.evaluate(
-    async ({ repoUrl, dir, seed, pubkey, ml1, modelId, deploy }) => {
-      const api = (window as unknown as { api: Api }).api
-      const must = async (op: string, input: unknown, runId?: string): Promise<unknown> => {
-        const r = await api[op]!(input, runId ? { runId } : undefined)
-        if (!r.ok) throw new Error(`${op}: ${JSON.stringify(r.error)}`)
-        return r.value
-      }
-      const list = (await must('listProfiles', {})) as { lastProfileId?: string; profiles: { id: string }[] }
-      const id = list.lastProfileId ?? list.profiles[0]!.id
-      const loaded = (await must('loadProfile', { id })) as Record<string, unknown> & { servers: unknown[] }
-      await must('saveProfile', {
-        profile: {
-          ...loaded,
-          topology: 'split',
-          servers: [
-            ...loaded.servers,
-            {
-              id: 'ml1',
-              name: 'ml1',
-              address: ml1.address,
-              port: ml1.port,
-              user: ml1.user,
-              auth: 'key',
-              keyPath: ml1.privateKeyPath,
-              role: 'ml',
-            },
-          ],
-          seedApiUrl: seed,
-          deployment: {
-            repoUrl,
-            repoRef: 'main',
-            dir,
-            publicHost: 'gonka-e2e.example.org',
-            keyName: 'e2e-warm',
-            accountPubkey: pubkey,
-            hfHome: '/tmp/hf-cache',
-            mlNodes: [
-              {
-                serverId: 'ml1',
-                nodeId: 'ml1',
-                models: [{ id: modelId, args: [] }],
-                maxConcurrent: 500,
-                inferencePort: 5050,
-                pocPort: 8080,
-              },
-            ],
-          },
-        },
-      })
-      if (deploy) {
-        await must('holdKeyringPassword', { profileId: id, password: 'e2e-keyring-pass' })
-        const plan = (await must(
-          'planDeployment',
-          { profileId: id, waitSeconds: 60, startWithoutKeys: true },
-          `p-${Date.now()}`,
-        )) as { planId: string }
-        const applied = (await must('applyPlan', { planId: plan.planId }, `a-${Date.now()}`)) as {
-          ok: boolean
-          actions: { outcome: string }[]
-        }
-        if (!applied.ok) throw new Error(`deploy: ${JSON.stringify(applied.actions)}`)
-      }
-      // The api may still be starting: read until it answers, then forget ml1 if it is registered.
-      let listing: { rows: { id: string; registered?: unknown }[] } | undefined
-      for (let i = 0; i < 60 && !listing; i++) {
-        const r = await api['listNodes']!({ profileId: id })
-        if (r.ok) listing = r.value as typeof listing
-        else await new Promise((done) => setTimeout(done, 1000))
-      }
-      if (!listing) throw new Error('the admin API did not answer through the tunnel')
-      if (listing.rows.some((r) => r.id === 'ml1' && r.registered)) {
-        const remove = (await must(
-          'planNodes',
-          { profileId: id, change: 'remove', nodeId: 'ml1', confirm: true },
-          `r-${Date.now()}`,
-        )) as { planId: string }
-        await must('applyPlan', { planId: remove.planId }, `ra-${Date.now()}`)
-      }
-    },
-    {
+  await addLabServer(page, net, 'Network node')
+  const id = await changeProfile(page, (loaded) => ({
+    ...loaded,
+    topology: 'split',
+    servers: [
+      ...(loaded.servers as unknown[]),
+      {
+        id: 'ml1',
+        name: 'ml1',
+        address: ml1.address,
+        port: ml1.port,
+        user: ml1.user,
+        auth: 'key',
+        keyPath: ml1.privateKeyPath,
+        role: 'ml',
+      },
+    ],
+    seedApiUrl: seed,
+    deployment: {
       repoUrl: net.gonkaRepoUrl,
+      repoRef: 'main',
       dir: DIR,
-      seed,
-      pubkey: ACCOUNT_PUBKEY,
-      ml1: { address: ml1.address, port: ml1.port, user: ml1.user, privateKeyPath: ml1.privateKeyPath },
-      modelId,
-      deploy: !deployed,
+      publicHost: 'gonka-e2e.example.org',
+      keyName: 'e2e-warm',
+      accountPubkey: ACCOUNT_PUBKEY,
+      hfHome: '/tmp/hf-cache',
+      mlNodes: [
+        {
+          serverId: 'ml1',
+          nodeId: 'ml1',
+          models: [{ id: modelId, args: [] }],
+          maxConcurrent: 500,
+          inferencePort: 5050,
+          pocPort: 8080,
+        },
+      ],
     },
-  )
+  }))
+  if (!deployed) {
+    await mustApi(page, 'holdKeyringPassword', { profileId: id, password: 'e2e-keyring-pass' })
+    const plan = await mustApi<{ planId: string }>(
+      page,
+      'planDeployment',
+      { profileId: id, waitSeconds: 60, startWithoutKeys: true },
+      `p-${Date.now()}`,
+    )
+    const applied = await mustApi<{ ok: boolean; actions: { outcome: string }[] }>(
+      page,
+      'applyPlan',
+      { planId: plan.planId },
+      `a-${Date.now()}`,
+    )
+    if (!applied.ok) throw new Error(`deploy: ${JSON.stringify(applied.actions)}`)
+  }
+  // The api may still be starting: read until it answers, then forget ml1 if it is registered.
+  let listing: { rows: { id: string; registered?: unknown }[] } | undefined
+  for (let i = 0; i < 60 && !listing; i++) {
+    const r = await callApi(page, 'listNodes', { profileId: id })
+    if (r.ok) listing = r.value as typeof listing
+    else await new Promise((done) => setTimeout(done, 1000))
+  }
+  if (!listing) throw new Error('the admin API did not answer through the tunnel')
+  if (listing.rows.some((r) => r.id === 'ml1' && r.registered)) {
+    const remove = await mustApi<{ planId: string }>(
+      page,
+      'planNodes',
+      { profileId: id, change: 'remove', nodeId: 'ml1', confirm: true },
+      `r-${Date.now()}`,
+    )
+    await mustApi(page, 'applyPlan', { planId: remove.planId }, `ra-${Date.now()}`)
+  }
   deployed = true
 }
 
 /** Saves ml1's model and the seed (a fix the user makes in step 4), then opens the app again. */
 async function setModelAndSeed(page: Page, modelId: string, seed: string): Promise<void> {
-  await page.evaluate(
-    async ({ modelId, seed }) => {
-      const api = (window as unknown as { api: Api }).api
-      const list = (await api['listProfiles']!({})).value as { lastProfileId?: string; profiles: { id: string }[] }
-      const id = list.lastProfileId ?? list.profiles[0]!.id
-      const loaded = (await api['loadProfile']!({ id })).value as {
-        deployment: { mlNodes: { models: { id: string; args: string[] }[] }[] }
-      }
-      for (const n of loaded.deployment.mlNodes) n.models = [{ id: modelId, args: [] }]
-      const r = await api['saveProfile']!({ profile: { ...loaded, seedApiUrl: seed } })
-      if (!r.ok) throw new Error(`saveProfile: ${JSON.stringify(r.error)}`)
-    },
-    { modelId, seed },
-  )
-  await page.reload()
-  await expect(page.getByRole('main')).toHaveAttribute('aria-busy', 'false')
+  await changeProfile(page, (loaded) => {
+    const deployment = loaded.deployment as { mlNodes: { models: { id: string; args: string[] }[] }[] }
+    for (const n of deployment.mlNodes) n.models = [{ id: modelId, args: [] }]
+    return { ...loaded, seedApiUrl: seed }
+  })
+  await reopenApp(page)
 }
 
 const TEXT = {
@@ -303,18 +199,10 @@ const TEXT = {
 } as const
 
 labTest.describe('steps 7 and 8 against the stand-ins (lab)', () => {
-  labTest.skip(labReason !== undefined, labReason)
-  labTest.describe.configure({ mode: 'serial' })
+  skipWithoutLab(labTest, 'steps 7 and 8 against the stand-ins (lab)')
   labTest.beforeAll(async () => {
     labTest.setTimeout(300_000)
-    const existing = process.env.LAB_HOSTS_JSON
-    if (existing) lab = (await labDo(`return lab.readLab(${JSON.stringify(existing)})`)) as Lab
-    else {
-      lab = (await labDo(
-        `return lab.labUp({ prefix: '${LAB_PREFIX}', hosts: ['net', 'ml1', 'seed'] })`,
-      )) as Lab
-      ownLab = true
-    }
+    await lab.up()
     await Promise.all([cleanup('net', 'docker-compose.yml'), cleanup('ml1', 'docker-compose.mlnode.yml')])
     const gov = (await (await fetch(`${seedOf()}/v1/governance/models`)).json()) as {
       models: { id: string }[]
@@ -324,9 +212,9 @@ labTest.describe('steps 7 and 8 against the stand-ins (lab)', () => {
   })
   labTest.afterAll(async () => {
     labTest.setTimeout(180_000)
-    if (!lab) return
+    if (!lab.isUp) return
     await Promise.all([cleanup('net', 'docker-compose.yml'), cleanup('ml1', 'docker-compose.mlnode.yml')])
-    if (ownLab) await labDo(`await lab.labDown('${LAB_PREFIX}')`)
+    await lab.down()
   })
 
   for (const language of ['en', 'zh-CN', 'ru'] as const) {

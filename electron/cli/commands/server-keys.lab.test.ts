@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { bech32 } from '@scure/base'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { labHost, labSsh, type LabHost } from '../../../e2e/lab'
+import { labHost, type LabHost } from '../../../e2e/lab'
+import { COLD_PASSWORD, coldCli, makeColdKey } from '../../../e2e/lab/cold-key'
 import { describeLab } from '../../../e2e/lab/require-lab'
 import type { ApplyResult, DeployPlan } from '../../shared/deploy'
 import type { Profile } from '../../shared/profile'
@@ -13,7 +12,16 @@ import type { PushedEvent } from '../../shared/progress'
 import type { ServerKeysStatus } from '../../shared/server-keys'
 import { main } from '../index'
 import { memoryIo } from '../../test-support/memory-io'
-import { startTempService } from '../../test-support/temp-service'
+import {
+  invokeOk,
+  labServer,
+  labShell as sh,
+  removeDeploymentScript,
+  runIds,
+  saveLabProfile,
+  seedUrlOf,
+  startLabService,
+} from '../../test-support/lab-setup'
 import type { AppService } from '../../core/service'
 
 // Step 3 on the server against the lab (real sshd, dockerd, compose; Gonka stand-ins): the keys backup
@@ -22,12 +30,9 @@ import type { AppService } from '../../core/service'
 // stand-in grant command runs with a missing one named, and the keyring password (a canary) nowhere
 // but config.env: not in ps on the server, container logs, the journal, markers or events.
 
-const execFileP = promisify(execFile)
 const CANARY = 'canary-keyring-k10-5d1e'
 const DIR = '~/gonka-keys'
 const JOIN = `${DIR}/deploy/join`
-const COLD_PASSWORD = 'cold-pass-12345'
-const INFERENCED = resolve(__dirname, '../../../e2e/lab/standins/bin/inferenced')
 
 describeLab('step 3 on the server: backup, warm key, registration, grants (lab)', (lab) => {
   let service: AppService
@@ -39,41 +44,15 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
   let coldHome: string
   const keySeed = `k10-${process.pid}-${Date.now()}`
   const events: PushedEvent[] = []
-  let runN = 0
-  const runId = (what: string): string => `${what}-${process.pid}-${++runN}`
+  const runId = runIds()
 
-  const sh = async (host: LabHost, script: string): Promise<string> => {
-    const r = await labSsh(host, 'bash -s', { input: script })
-    return `${r.stdout}${r.stderr}`
-  }
-  const cold = async (args: string[], input = ''): Promise<string> => {
-    const child = execFileP('node', [INFERENCED, ...args], {
-      env: { ...process.env, STANDIN_KEY_SEED: keySeed },
-      timeout: 60_000,
-    })
-    child.child.stdin?.end(input)
-    const r = await child
-    return r.stdout
-  }
-  const keysPlan = async (extra: Record<string, unknown> = {}): Promise<DeployPlan> => {
-    const r = await service.invoke(
-      'planServerKeys',
-      { profileId: profile.id, ...extra },
-      { runId: runId('kplan') },
-    )
-    if (!r.ok) throw new Error(`plan failed: ${r.error.code} ${r.error.message}`)
-    return r.value
-  }
-  const apply = async (planId: string): Promise<ApplyResult> => {
-    const r = await service.invoke('applyPlan', { planId }, { runId: runId('apply') })
-    if (!r.ok) throw new Error(`apply failed: ${r.error.code} ${r.error.message}`)
-    return r.value
-  }
-  const status = async (): Promise<ServerKeysStatus> => {
-    const r = await service.invoke('getServerKeysStatus', { profileId: profile.id })
-    if (!r.ok) throw new Error(`status failed: ${r.error.code} ${r.error.message}`)
-    return r.value
-  }
+  const cold = (args: string[], input = ''): Promise<string> => coldCli(args, input, keySeed)
+  const keysPlan = (extra: Record<string, unknown> = {}): Promise<DeployPlan> =>
+    invokeOk(service, 'planServerKeys', { profileId: profile.id, ...extra }, { runId: runId('kplan') })
+  const apply = (planId: string): Promise<ApplyResult> =>
+    invokeOk(service, 'applyPlan', { planId }, { runId: runId('apply') })
+  const status = (): Promise<ServerKeysStatus> =>
+    invokeOk(service, 'getServerKeysStatus', { profileId: profile.id })
   const seedPost = async (path: string, body: unknown): Promise<unknown> => {
     const r = await fetch(`${seedUrl}${path}`, {
       method: 'POST',
@@ -84,85 +63,44 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
   }
   const stepIds = (p: DeployPlan): string[] => p.hosts.flatMap((h) => h.steps.map((s) => s.actionId))
   const cleanup = async (): Promise<void> => {
-    await sh(
-      net,
-      `cd ${JOIN} 2>/dev/null && . ./config.env && docker compose -f docker-compose.yml down -v -t 1 >/dev/null 2>&1; sudo rm -rf ${DIR}; true`,
-    )
+    await sh(net, removeDeploymentScript(DIR, 'docker-compose.yml'))
   }
 
   beforeAll(async () => {
     net = labHost(lab(), 'net')
-    const seed = labHost(lab(), 'seed')
-    seedUrl = `http://${seed.address}:8000`
-    ;({ service, stop, dir: dataDir } = await startTempService('ghw-keys-lab-'))
-    mkdirSync(join(dataDir, '.ssh'), { recursive: true })
-    copyFileSync(lab().knownHostsPath, join(dataDir, '.ssh', 'known_hosts'))
-    service.onEvent((e) => events.push(e))
+    seedUrl = seedUrlOf(lab())
+    ;({ service, stop, dir: dataDir } = await startLabService(lab(), 'ghw-keys-lab-', events))
     await cleanup()
     await seedPost('/standin/v1/registration', { closed: false, allowlist: null, hold: false, delay_ms: 500 })
     // The cold key, made on "the secure machine" (here) with the stand-in CLI, as the user would.
     coldHome = mkdtempSync(join(tmpdir(), 'ghw-cold-'))
-    const made = await cold(
-      [
-        'keys',
-        'add',
-        'gonka-account-key',
-        '--keyring-backend',
-        'file',
-        '--home',
-        coldHome,
-        '--output',
-        'json',
-      ],
-      `${COLD_PASSWORD}\n${COLD_PASSWORD}\n`,
-    )
-    const pubkey = (JSON.parse((JSON.parse(made) as { pubkey: string }).pubkey) as { key: string }).key
-    const now = new Date().toISOString()
-    const saved = await service.invoke('saveProfile', {
-      profile: {
-        schemaVersion: 1,
-        id: 'lab-keys',
-        name: 'lab keys',
-        topology: 'split',
-        servers: [
-          {
-            id: net.name,
-            name: net.name,
-            address: net.address,
-            port: net.port,
-            user: net.user,
-            auth: 'key' as const,
-            keyPath: net.privateKeyPath,
-            role: 'network' as const,
-          },
-        ],
-        seedApiUrl: seedUrl,
-        deployment: {
-          repoUrl: net.gonkaRepoUrl,
-          repoRef: 'main',
-          dir: DIR,
-          publicHost: 'gonka-keys.example.org',
-          keyName: 'lab-warm',
-          accountPubkey: pubkey,
-          mlNodes: [],
-        },
-        createdAt: now,
-        updatedAt: now,
+    const pubkey = await makeColdKey(coldHome, keySeed)
+    profile = await saveLabProfile(service, {
+      id: 'lab-keys',
+      name: 'lab keys',
+      topology: 'split',
+      servers: [labServer(net, 'network')],
+      seedApiUrl: seedUrl,
+      deployment: {
+        repoUrl: net.gonkaRepoUrl,
+        repoRef: 'main',
+        dir: DIR,
+        publicHost: 'gonka-keys.example.org',
+        keyName: 'lab-warm',
+        accountPubkey: pubkey,
+        mlNodes: [],
       },
     })
-    if (!saved.ok)
-      throw new Error(`saveProfile: ${saved.error.message} ${JSON.stringify(saved.error.fields)}`)
-    profile = saved.value
     const held = await service.invoke('holdKeyringPassword', { profileId: profile.id, password: CANARY })
     expect(held.ok).toBe(true)
     // Step 6's first part: clone, config.env, images, tmkms and node (api waits for the keys).
-    const r = await service.invoke(
+    const deploy = await invokeOk(
+      service,
       'planDeployment',
       { profileId: profile.id, waitSeconds: 60 },
       { runId: runId('plan') },
     )
-    if (!r.ok) throw new Error(`deploy plan: ${r.error.message}`)
-    const applied = await apply(r.value.planId)
+    const applied = await apply(deploy.planId)
     expect(applied.actions.find((a) => a.actionId === 'net/compose/tmkms,node')?.outcome).toBe('done')
     // The real tmkms makes its consensus key on first start (the stand-in does not): put one there,
     // root-owned like the real one, so the backup has something to keep.

@@ -1,15 +1,22 @@
-import { createECDH } from 'node:crypto'
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { strFromU8, unzipSync } from 'fflate'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { labHost, labSsh, type LabHost } from '../../../e2e/lab'
+import { labHost, type LabHost } from '../../../e2e/lab'
 import { describeLab } from '../../../e2e/lab/require-lab'
 import type { DeployPlan } from '../../shared/deploy'
 import type { Profile } from '../../shared/profile'
 import type { PushedEvent } from '../../shared/progress'
+import {
+  accountPubkey,
+  governanceModel,
+  labShell as sh,
+  removeDeploymentScript,
+  runIds,
+  seedUrlOf,
+} from '../../test-support/lab-setup'
 import { createLogger } from '../log'
 import { createService, type AppService } from '../service'
 import { PinStore } from '../ssh/pin-store'
@@ -33,12 +40,6 @@ const KEY_FILES: Record<string, string> = {
   '.tmkms/secrets/priv_validator_key.json': `{"priv_key":{"type":"tendermint/PrivKeyEd25519","value":"${PRIV}"}}\n`,
   '.inference/config/node_key.json': `{"priv_key":{"type":"tendermint/PrivKeyEd25519","value":"${PRIV}N"}}\n`,
   '.inference/keyring-file/b12-warm.info': `${PEM}\n`,
-}
-
-function accountPubkey(): string {
-  const ecdh = createECDH('secp256k1')
-  ecdh.generateKeys()
-  return ecdh.getPublicKey(undefined, 'compressed').toString('base64')
 }
 
 interface Running {
@@ -101,26 +102,19 @@ describeLab('config bundle and support bundle on the lab: launch, export, import
   let profile: Profile
   const out = mkdtempSync(join(tmpdir(), 'ghw-b12-out-'))
   const bundlePath = join(out, 'deployment.zip')
-  let runN = 0
-  const runId = (what: string): string => `${what}-${process.pid}-${++runN}`
-  const sh = async (host: LabHost, script: string): Promise<string> => {
-    const r = await labSsh(host, 'bash -s', { input: script })
-    return `${r.stdout}${r.stderr}`
-  }
+  const runId = runIds()
   const ok = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T => {
     if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
     return r.value
   }
+  /** Removes the deployment (and the canary container) from a server. */
+  const wipe = (host: LabHost, file: string): Promise<string> =>
+    sh(host, `docker rm -f b12-canary >/dev/null 2>&1; ${removeDeploymentScript(DIR, file)}`)
   const cleanup = async (): Promise<void> => {
-    const down = (host: LabHost, file: string) =>
-      sh(
-        host,
-        `docker rm -f b12-canary >/dev/null 2>&1; cd ${DIR}/deploy/join 2>/dev/null && . ./config.env && docker compose -f ${file} down -v -t 1 >/dev/null 2>&1; sudo rm -rf ${DIR}; true`,
-      )
     await Promise.all([
-      down(net, 'docker-compose.yml'),
-      down(ml1, 'docker-compose.mlnode.yml'),
-      down(ml2, 'docker-compose.yml'),
+      wipe(net, 'docker-compose.yml'),
+      wipe(ml1, 'docker-compose.mlnode.yml'),
+      wipe(ml2, 'docker-compose.yml'),
     ])
   }
 
@@ -128,12 +122,8 @@ describeLab('config bundle and support bundle on the lab: launch, export, import
     net = labHost(lab(), 'net')
     ml1 = labHost(lab(), 'ml1')
     ml2 = labHost(lab(), 'ml2')
-    const seed = labHost(lab(), 'seed')
     await cleanup()
-    const gov = (await (await fetch(`http://${seed.address}:8000/v1/governance/models`)).json()) as {
-      models: { id: string }[]
-    }
-    const model = gov.models[0]?.id ?? ''
+    const model = await governanceModel(seedUrlOf(lab()))
     a = startService('a', net.password)
     await pin(a.dir, net)
     await pin(a.dir, ml1)
@@ -150,7 +140,7 @@ describeLab('config bundle and support bundle on the lab: launch, export, import
             { id: 'net', name: 'net', address: net.address, port: net.port, user: net.user, auth: 'password', role: 'network' },
             { id: 'ml1', name: 'ml1', address: ml1.address, port: ml1.port, user: ml1.user, auth: 'key', keyPath: ml1.privateKeyPath, role: 'ml' },
           ],
-          seedApiUrl: `http://${seed.address}:8000`,
+          seedApiUrl: seedUrlOf(lab()),
           deployment: {
             repoUrl: net.gonkaRepoUrl,
             repoRef: 'main',
@@ -356,8 +346,6 @@ describeLab('config bundle and support bundle on the lab: launch, export, import
     expect(readFileSync(join(dir, 'inventory.ini'), 'utf8')).toMatch(/# net logs in with a password: .*--ask-pass/)
     for (const f of r.files) expect(readFileSync(join(dir, f), 'utf8'), f).not.toContain(net.password)
     // Start from nothing on both servers: the playbook alone brings the deployment back.
-    const wipe = (host: LabHost, file: string) =>
-      sh(host, `cd ${DIR}/deploy/join 2>/dev/null && . ./config.env && docker compose -f ${file} down -v -t 1 >/dev/null 2>&1; docker rm -f b12-canary >/dev/null 2>&1; sudo rm -rf ${DIR}; true`)
     await Promise.all([wipe(net, 'docker-compose.yml'), wipe(ml1, 'docker-compose.mlnode.yml')])
     const passFile = join(out, 'vault-pass')
     writeFileSync(passFile, VAULT, { mode: 0o600 })

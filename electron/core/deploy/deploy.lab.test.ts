@@ -1,13 +1,22 @@
-import { createECDH } from 'node:crypto'
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { killSshConnections, labHost, labSsh, smallDisk, stopDocker, type LabHost } from '../../../e2e/lab'
+import { killSshConnections, labHost, smallDisk, stopDocker, type LabHost } from '../../../e2e/lab'
 import { describeLab } from '../../../e2e/lab/require-lab'
 import type { ApplyResult, DeployPlan } from '../../shared/deploy'
 import type { Profile } from '../../shared/profile'
 import type { PushedEvent } from '../../shared/progress'
-import { startTempService } from '../../test-support/temp-service'
+import {
+  accountPubkey,
+  invokeOk,
+  labServer,
+  labShell as sh,
+  removeDeploymentScript,
+  runIds,
+  saveLabProfile,
+  seedUrlOf,
+  startLabService,
+} from '../../test-support/lab-setup'
 import type { AppService } from '../service'
 
 // A full deployment on the lab through the service, as the CLI and the app run it: net (network
@@ -18,13 +27,6 @@ import type { AppService } from '../service'
 const CANARY = 'canary-keyring-9f31c7'
 const DIR = '~/gonka-deploy'
 
-/** A valid ACCOUNT_PUBKEY: base64 of a 33-byte compressed secp256k1 public key. */
-function accountPubkey(): string {
-  const ecdh = createECDH('secp256k1')
-  ecdh.generateKeys()
-  return ecdh.getPublicKey(undefined, 'compressed').toString('base64')
-}
-
 describeLab('deploy engine on the lab: net + ml1 + ml2 from the stand-in repository', (lab) => {
   let service: AppService
   let stop: () => Promise<void>
@@ -34,37 +36,17 @@ describeLab('deploy engine on the lab: net + ml1 + ml2 from the stand-in reposit
   let ml2: LabHost
   let profile: Profile
   const events: PushedEvent[] = []
-  let runN = 0
-  const runId = (what: string): string => `${what}-${process.pid}-${++runN}`
+  const runId = runIds()
 
-  const sh = async (host: LabHost, script: string): Promise<string> => {
-    const r = await labSsh(host, 'bash -s', { input: script })
-    return `${r.stdout}${r.stderr}`
-  }
-  const plan = async (options: Record<string, unknown> = {}): Promise<DeployPlan> => {
-    const r = await service.invoke(
-      'planDeployment',
-      { profileId: profile.id, ...options },
-      { runId: runId('plan') },
-    )
-    if (!r.ok) throw new Error(`plan failed: ${r.error.code} ${r.error.message}`)
-    return r.value
-  }
-  const apply = async (planId: string): Promise<ApplyResult> => {
-    const r = await service.invoke('applyPlan', { planId }, { runId: runId('apply') })
-    if (!r.ok) throw new Error(`apply failed: ${r.error.code} ${r.error.message}`)
-    return r.value
-  }
+  const plan = (options: Record<string, unknown> = {}): Promise<DeployPlan> =>
+    invokeOk(service, 'planDeployment', { profileId: profile.id, ...options }, { runId: runId('plan') })
+  const apply = (planId: string): Promise<ApplyResult> =>
+    invokeOk(service, 'applyPlan', { planId }, { runId: runId('apply') })
   const cleanup = async (): Promise<void> => {
-    const down = (host: LabHost, file: string) =>
-      sh(
-        host,
-        `cd ${DIR}/deploy/join 2>/dev/null && . ./config.env && docker compose -f ${file} down -v -t 1 >/dev/null 2>&1; sudo rm -rf ${DIR}; true`,
-      )
     await Promise.all([
-      down(net, 'docker-compose.yml'),
-      down(ml1, 'docker-compose.mlnode.yml'),
-      down(ml2, 'docker-compose.mlnode.yml'),
+      sh(net, removeDeploymentScript(DIR, 'docker-compose.yml')),
+      sh(ml1, removeDeploymentScript(DIR, 'docker-compose.mlnode.yml')),
+      sh(ml2, removeDeploymentScript(DIR, 'docker-compose.mlnode.yml')),
     ])
   }
 
@@ -72,49 +54,26 @@ describeLab('deploy engine on the lab: net + ml1 + ml2 from the stand-in reposit
     net = labHost(lab(), 'net')
     ml1 = labHost(lab(), 'ml1')
     ml2 = labHost(lab(), 'ml2')
-    const seed = labHost(lab(), 'seed')
-    ;({ service, stop, dir: dataDir } = await startTempService('ghw-deploy-lab-'))
-    mkdirSync(join(dataDir, '.ssh'), { recursive: true })
-    copyFileSync(lab().knownHostsPath, join(dataDir, '.ssh', 'known_hosts'))
-    service.onEvent((e) => events.push(e))
+    ;({ service, stop, dir: dataDir } = await startLabService(lab(), 'ghw-deploy-lab-', events))
     await cleanup()
-    const server = (h: LabHost, role: 'network' | 'ml') => ({
-      id: h.name,
-      name: h.name,
-      address: h.address,
-      port: h.port,
-      user: h.user,
-      auth: 'key' as const,
-      keyPath: h.privateKeyPath,
-      role,
-    })
-    const now = new Date().toISOString()
-    const saved = await service.invoke('saveProfile', {
-      profile: {
-        schemaVersion: 1,
-        id: 'lab-deploy',
-        name: 'lab deploy',
-        topology: 'split',
-        servers: [server(net, 'network'), server(ml1, 'ml'), server(ml2, 'ml')],
-        seedApiUrl: `http://${seed.address}:8000`,
-        deployment: {
-          repoUrl: net.gonkaRepoUrl,
-          repoRef: 'main',
-          dir: DIR,
-          // The lab's addresses are a documentation network (private to the lab), so the public name is a DNS name.
-          publicHost: 'gonka-lab.example.org',
-          keyName: 'lab-warm',
-          accountPubkey: accountPubkey(),
-          hfHome: '/tmp/hf-cache',
-          mlNodes: [],
-        },
-        createdAt: now,
-        updatedAt: now,
+    profile = await saveLabProfile(service, {
+      id: 'lab-deploy',
+      name: 'lab deploy',
+      topology: 'split',
+      servers: [labServer(net, 'network'), labServer(ml1, 'ml'), labServer(ml2, 'ml')],
+      seedApiUrl: seedUrlOf(lab()),
+      deployment: {
+        repoUrl: net.gonkaRepoUrl,
+        repoRef: 'main',
+        dir: DIR,
+        // The lab's addresses are a documentation network (private to the lab), so the public name is a DNS name.
+        publicHost: 'gonka-lab.example.org',
+        keyName: 'lab-warm',
+        accountPubkey: accountPubkey(),
+        hfHome: '/tmp/hf-cache',
+        mlNodes: [],
       },
     })
-    if (!saved.ok)
-      throw new Error(`saveProfile: ${saved.error.message} ${JSON.stringify(saved.error.fields)}`)
-    profile = saved.value
     const held = await service.invoke('holdKeyringPassword', { profileId: profile.id, password: CANARY })
     expect(held.ok).toBe(true)
   }, 120_000)

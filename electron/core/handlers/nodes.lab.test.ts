@@ -3,8 +3,7 @@
 // app reaches the admin API only through the SSH tunnel of its pooled connection; port 9200 is
 // checked closed from outside before and after every step.
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canConnect, labHost, labSsh, type LabHost } from '../../../e2e/lab'
@@ -12,10 +11,16 @@ import { blockPort } from '../../../e2e/lab/faults'
 import { describeLab } from '../../../e2e/lab/require-lab'
 import type { DeployPlan } from '../../shared/deploy'
 import { defaultDeploymentSettings } from '../../shared/deployment'
-import type { Profile, Server } from '../../shared/profile'
+import type { Profile } from '../../shared/profile'
+import {
+  governanceModel,
+  labServer as server,
+  removeDeploymentScript,
+  seedUrlOf,
+  startLabService,
+} from '../../test-support/lab-setup'
 import { AdminApiError, type AdminNodeInput } from '../gonka/admin-api'
-import { createLogger } from '../log'
-import { createService, type AppService } from '../service'
+import type { AppService } from '../service'
 import { SshPool } from '../ssh/pool'
 import { HostKeyTrust } from '../ssh/trust'
 import { adminClientFor } from './nodes'
@@ -57,22 +62,12 @@ describeLab('ML nodes and status through the admin API tunnel (stand-ins)', (lab
   let ml1: LabHost
   let ml2: LabHost
   let seed: LabHost
-  let dir: string
   let service: AppService
+  let stopService: (() => Promise<void>) | undefined
   let pool: SshPool
   let profile: Profile
   let model: string
 
-  const server = (h: LabHost, role: Server['role']): Server => ({
-    id: h.name,
-    name: h.name,
-    address: h.address,
-    port: h.port,
-    user: h.user,
-    auth: 'key',
-    keyPath: h.privateKeyPath,
-    role,
-  })
   const node = (h: LabHost, extra: Partial<AdminNodeInput> = {}): AdminNodeInput => ({
     id: h.name,
     host: h.address,
@@ -89,10 +84,7 @@ describeLab('ML nodes and status through the admin API tunnel (stand-ins)', (lab
 
   async function cleanup(): Promise<void> {
     const down = (host: LabHost, file: string) =>
-      labSsh(
-        host,
-        `cd ${JOIN} 2>/dev/null && . ./config.env && docker compose -f ${file} down -v -t 1 >/dev/null 2>&1; true`,
-      )
+      labSsh(host, removeDeploymentScript(`~/${CLONE}`, file, { keepDir: true }))
     await Promise.all([
       down(net, 'docker-compose.yml'),
       down(ml1, 'docker-compose.mlnode.yml'),
@@ -107,10 +99,7 @@ describeLab('ML nodes and status through the admin API tunnel (stand-ins)', (lab
     ml2 = labHost(lab(), 'ml2')
     seed = labHost(lab(), 'seed')
     await cleanup()
-    const gov = (await (await fetch(`http://${seed.address}:8000/v1/governance/models`)).json()) as {
-      models: { id: string }[]
-    }
-    model = gov.models[0]?.id ?? ''
+    model = await governanceModel(seedUrlOf(lab()))
     const configEnv = `sed -e 's|^export KEY_NAME=.*|export KEY_NAME=nodes-warm|' \\
     -e 's|^export KEYRING_PASSWORD=.*|export KEYRING_PASSWORD=nodes-pass|' \\
     -e 's|^export PUBLIC_URL=.*|export PUBLIC_URL=http://${net.address}:8000|' \\
@@ -135,23 +124,11 @@ mkdir -p ../../hf-cache
       name: 'lab nodes',
       topology: 'split',
       servers: [server(net, 'network'), server(ml1, 'ml'), server(ml2, 'ml')],
-      seedApiUrl: `http://${seed.address}:8000`,
+      seedApiUrl: seedUrlOf(lab()),
       createdAt: new Date().toISOString(),
       updatedAt: new Date().toISOString(),
     }
-    dir = await mkdtemp(join(tmpdir(), 'nodes-lab-'))
-    service = createService(
-      {
-        dataDir: dir,
-        appName: 'Test',
-        appVersion: '9.9.9',
-        platform: 'linux',
-        runtime: 'cli',
-        homeDir: dir,
-        knownHostsFiles: [lab().knownHostsPath],
-      },
-      { logger: createLogger('error', () => undefined) },
-    )
+    ;({ service, stop: stopService } = await startLabService(lab(), 'nodes-lab-'))
     const noSecrets = {
       password: () => Promise.resolve(undefined),
       passphrase: () => Promise.resolve(undefined),
@@ -175,9 +152,8 @@ mkdir -p ../../hf-cache
 
   afterAll(async () => {
     await pool?.dispose()
-    await service?.dispose()
+    await stopService?.()
     if (net !== undefined) await cleanup()
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
   })
 
   it('lists ml1 and ml2 as missing before registration, 9200 closed from outside', async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type {
   BundleExportResult,
@@ -11,6 +11,7 @@ import { getApi } from '../../api'
 import { ErrorText } from '../../components/ErrorText'
 import { useStore } from '../../store'
 import { PlanReview } from '../launch/PlanReview'
+import { BundlePassphrase, ExportField } from './ExportFields'
 import { MIN_PASSPHRASE, passphraseProblem } from './passphrase'
 import './export.css'
 
@@ -40,50 +41,6 @@ function BundleError({ error }: { error: AppError }) {
     <div className="banner banner-error" role="alert">
       <ErrorText error={error} />
       <p className="muted">{error.message}</p>
-    </div>
-  )
-}
-
-function PathField({
-  label,
-  value,
-  onChange,
-}: {
-  label: string
-  value: string
-  onChange: (value: string) => void
-}) {
-  const id = useId()
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input id={id} type="text" value={value} spellCheck={false} onChange={(e) => onChange(e.target.value)} />
-    </div>
-  )
-}
-
-function PassphraseField({
-  label,
-  value,
-  onChange,
-  autoComplete,
-}: {
-  label: string
-  value: string
-  onChange: (value: string) => void
-  autoComplete: string
-}) {
-  const id = useId()
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="password"
-        value={value}
-        autoComplete={autoComplete}
-        onChange={(e) => onChange(e.target.value)}
-      />
     </div>
   )
 }
@@ -124,24 +81,18 @@ function ExportSection({ profileId, suggested }: { profileId: string; suggested:
       <h2 id="export-config-title">{t('exportUi.export.title')}</h2>
       <p className="muted">{t('exportUi.export.lead')}</p>
       <form onSubmit={(e) => void submit(e)}>
-        <PathField label={t('exportUi.export.path')} value={path} onChange={setPath} />
-        <PassphraseField
+        <ExportField label={t('exportUi.export.path')} value={path} onChange={setPath} />
+        <BundlePassphrase
           label={t('exportUi.export.passphrase', { min: MIN_PASSPHRASE })}
           value={pass}
           onChange={setPass}
-          autoComplete="new-password"
+          repeat={{
+            label: t('exportUi.export.passphraseAgain'),
+            value: again,
+            onChange: setAgain,
+            showProblem: tried,
+          }}
         />
-        <PassphraseField
-          label={t('exportUi.export.passphraseAgain')}
-          value={again}
-          onChange={setAgain}
-          autoComplete="new-password"
-        />
-        {tried && problem && (
-          <p className="field-error" role="alert">
-            {t(`exportUi.passphrase.${problem}`, { min: MIN_PASSPHRASE })}
-          </p>
-        )}
         <p className="muted">{t('exportUi.export.keepPassphrase')}</p>
         <button type="submit" disabled={busy}>
           {busy ? t('exportUi.export.busy') : t('exportUi.export.button')}
@@ -151,7 +102,11 @@ function ExportSection({ profileId, suggested }: { profileId: string; suggested:
       {result && (
         <div className="banner banner-ok" role="status" data-result="exported">
           <p>
-            {t('exportUi.export.done', { path: result.path, bytes: result.bytes, files: result.files.length })}
+            {t('exportUi.export.done', {
+              path: result.path,
+              bytes: result.bytes,
+              files: result.files.length,
+            })}
           </p>
           <p>{result.secrets ? t('exportUi.export.secretsIn') : t('exportUi.export.noSecrets')}</p>
           {result.absent.length > 0 && (
@@ -201,13 +156,8 @@ function ImportSection() {
       <h2 id="import-config-title">{t('exportUi.import.title')}</h2>
       <p className="muted">{t('exportUi.import.lead')}</p>
       <form onSubmit={(e) => void submit(e)}>
-        <PathField label={t('exportUi.import.path')} value={path} onChange={setPath} />
-        <PassphraseField
-          label={t('exportUi.import.passphrase')}
-          value={pass}
-          onChange={setPass}
-          autoComplete="current-password"
-        />
+        <ExportField label={t('exportUi.import.path')} value={path} onChange={setPath} />
+        <BundlePassphrase label={t('exportUi.import.passphrase')} value={pass} onChange={setPass} />
         <button type="submit" disabled={busy || path.trim() === ''}>
           {busy ? t('exportUi.import.busy') : t('exportUi.import.button')}
         </button>
@@ -223,7 +173,9 @@ function ImportSection() {
               at: result.createdAt,
             })}
           </p>
-          {result.renamed && <p className="muted">{t('exportUi.import.renamed', { id: result.profileId })}</p>}
+          {result.renamed && (
+            <p className="muted">{t('exportUi.import.renamed', { id: result.profileId })}</p>
+          )}
           <p>{t(`exportUi.import.secrets.${result.secrets}`)}</p>
           <button type="button" onClick={() => void profileChosen(result.profileId)}>
             {t('exportUi.import.open', { name: result.profileName })}
@@ -261,7 +213,7 @@ function SupportSection({ profileId, suggested }: { profileId: string; suggested
       <h2 id="support-title">{t('exportUi.support.title')}</h2>
       <p className="muted">{t('exportUi.support.lead')}</p>
       <form onSubmit={(e) => void submit(e)}>
-        <PathField label={t('exportUi.support.path')} value={path} onChange={setPath} />
+        <ExportField label={t('exportUi.support.path')} value={path} onChange={setPath} />
         <button type="submit" disabled={busy}>
           {busy ? t('exportUi.support.busy') : t('exportUi.support.button')}
         </button>
@@ -323,18 +275,15 @@ function MoveSection({ profileId }: { profileId: string }) {
       <h2 id="move-title">{t('exportUi.move.title')}</h2>
       <p className="muted">{t('exportUi.move.lead')}</p>
       {network ? (
-        <p>{t('exportUi.move.target', { name: network.name || network.address, address: network.address })}</p>
+        <p>
+          {t('exportUi.move.target', { name: network.name || network.address, address: network.address })}
+        </p>
       ) : (
         <p className="banner banner-warning">{t('exportUi.move.noNetwork')}</p>
       )}
       <form onSubmit={(e) => void makePlan(e)}>
-        <PathField label={t('exportUi.move.path')} value={path} onChange={setPath} />
-        <PassphraseField
-          label={t('exportUi.move.passphrase')}
-          value={pass}
-          onChange={setPass}
-          autoComplete="current-password"
-        />
+        <ExportField label={t('exportUi.move.path')} value={path} onChange={setPath} />
+        <BundlePassphrase label={t('exportUi.move.passphrase')} value={pass} onChange={setPass} />
         <button type="submit" disabled={busy !== undefined || !network || path.trim() === '' || pass === ''}>
           {busy === 'plan' ? t('exportUi.move.planning') : t('exportUi.move.plan')}
         </button>
@@ -352,7 +301,11 @@ function MoveSection({ profileId }: { profileId: string }) {
         </div>
       )}
       {applied && (
-        <div className={`banner ${applied.ok ? 'banner-ok' : 'banner-error'}`} role="status" data-result="restored">
+        <div
+          className={`banner ${applied.ok ? 'banner-ok' : 'banner-error'}`}
+          role="status"
+          data-result="restored"
+        >
           <p>{applied.ok ? t('exportUi.move.done') : t('exportUi.move.failed')}</p>
           <ul>
             {applied.actions.map((a) => (
@@ -387,7 +340,11 @@ export function ExportStep() {
     <section className="step step-export" aria-labelledby="step-title">
       <h1 id="step-title">{t('steps.export.title')}</h1>
       <p className="lead">{t('exportUi.lead')}</p>
-      <ExportSection key={`e-${folder}`} profileId={profile.id} suggested={`${folder}${profile.id}-${day}.zip`} />
+      <ExportSection
+        key={`e-${folder}`}
+        profileId={profile.id}
+        suggested={`${folder}${profile.id}-${day}.zip`}
+      />
       <ImportSection />
       <MoveSection profileId={profile.id} />
       <SupportSection
