@@ -207,7 +207,10 @@ async function setModelAndSeed(page: Page, modelId: string, seed: string): Promi
   await page.evaluate(
     async ({ modelId, seed }) => {
       const api = (window as unknown as { api: Api }).api
-      const list = (await api['listProfiles']!({})).value as { lastProfileId?: string; profiles: { id: string }[] }
+      const list = (await api['listProfiles']!({})).value as {
+        lastProfileId?: string
+        profiles: { id: string }[]
+      }
       const id = list.lastProfileId ?? list.profiles[0]!.id
       const loaded = (await api['loadProfile']!({ id })).value as {
         deployment: { mlNodes: { models: { id: string; args: string[] }[] }[] }

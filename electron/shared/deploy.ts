@@ -119,9 +119,7 @@ export const journalEntrySchema = z.object({
   reason: z.string().max(2000).optional(),
   code: z.string().max(64).optional(),
   /** Facts an action keeps with its start (e.g. a node's state before a safe update); never a secret. */
-  data: z
-    .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()]))
-    .optional(),
+  data: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
 })
 /** See {@link journalEntrySchema}. */
 export type JournalEntry = z.infer<typeof journalEntrySchema>

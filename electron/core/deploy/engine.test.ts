@@ -187,7 +187,7 @@ describe('DeployEngine', () => {
     expect(t.markers.get('net')).not.toContain(canary)
   })
 
-  it('keeps an action\'s journal facts with its start and gives its output on done and on a re-run', async () => {
+  it("keeps an action's journal facts with its start and gives its output on done and on a re-run", async () => {
     const { engine, journal, fileAction, files } = setup()
     const plain = fileAction('net', 'a', 'A')
     const action: Action<string | undefined> = {
@@ -197,7 +197,9 @@ describe('DeployEngine', () => {
     }
     const plan = await engine.plan({ profileId: 'p1', actions: [action], hosts, signal: signal() })
     const first = await engine.apply({ planId: plan.planId, runId: 'r1', signal: signal() })
-    expect(first.actions).toEqual([{ actionId: 'net/a', hostId: 'net', outcome: 'done', output: { seen: 'A' } }])
+    expect(first.actions).toEqual([
+      { actionId: 'net/a', hostId: 'net', outcome: 'done', output: { seen: 'A' } },
+    ])
     expect((await journal.read('p1')).find((e) => e.event === 'start')?.data).toEqual({ before: 'none' })
     // The same plan again: nothing new is done, the output is still given.
     const again = await engine.apply({ planId: plan.planId, runId: 'r2', signal: signal() })
