@@ -286,6 +286,63 @@ function rehearsalOf(outputs: readonly unknown[]): RehearsalResult | undefined {
   )
 }
 
+/**
+ * Shows the rehearsal's plan, gets it approved (or refuses it when blocked), applies it through
+ * {@link confirmAndApply} and prints its result; the exit code and --json line as `nodes rehearse --help` says.
+ */
+export async function rehearseWithPlan(
+  cli: Pick<CliService, 'service'>,
+  io: CliIo,
+  plan: DeployPlan,
+  options: { readonly yes: boolean; readonly json: boolean; readonly nodeId: string },
+): Promise<number> {
+  const { json } = options
+  const language = cliLanguage(io.env)
+  // The one --json line of confirmAndApply, completed with the rehearsal's own fields.
+  const lines: string[] = []
+  const inner: CliIo = {
+    out: (line) => (json ? lines.push(line) : io.out(line)),
+    err: (line) => io.err(line),
+    stdin: io.stdin,
+    env: io.env,
+    ...(io.terminal !== undefined ? { terminal: io.terminal } : {}),
+  }
+  const outcome = await confirmAndApply(cli, inner, plan, {
+    yes: options.yes,
+    json,
+    refuseBlocked: true,
+    runPrefix: 'nodes-rehearse',
+    doneMessage: `The rehearsal of ${options.nodeId} ran:`,
+    onEvent: (e: ProgressEvent) => {
+      if (e.kind === 'progress') {
+        const title = (e.data as { title?: I18nText } | undefined)?.title
+        if (title) io.err(`[${e.stepId}] ${renderDeployText(title, language)}`)
+      } else if (e.kind !== 'log') io.err(`[${e.stepId}] ${e.kind}${e.detail ? `: ${e.detail}` : ''}`)
+    },
+  })
+  const result = rehearsalOf(outcome.result?.actions.map((a) => a.output) ?? [])
+  const refused = rehearsalRefusal(plan)
+  if (json) {
+    const answer: PlanApplyJson & Partial<RehearsalResult> & { refused?: string } = {
+      ...outcome.json,
+      ...(result ?? {}),
+      ...(refused !== undefined && outcome.result === undefined ? { refused } : {}),
+    }
+    io.out(JSON.stringify(answer))
+  } else if (result) {
+    const v = result
+    io.out(`Callback: ${v.callbackUrl} (${v.callbackSource}); batches sent to ${v.batchUrl}/generated`)
+    if (v.received) io.out(`Received: the network server got ${v.batches} batch(es) from ${v.nodeId}.`)
+    else {
+      io.out(`Not received: the network server got no batch from ${v.nodeId}.`)
+      if (v.cause) io.out(`Cause (${v.cause}): ${CAUSE_WORDS[v.cause]}.`)
+    }
+    if (v.evidence) io.out(`  ${v.evidence}`)
+  }
+  if (outcome.exitCode === EXIT.ok && result && !result.received) return EXIT.failed
+  return outcome.exitCode
+}
+
 /** `nodes rehearse --profile P --id ID --yes`: the PoC rehearsal of one node that serves no epoch, as a plan. */
 async function runRehearse(rest: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseOptions([...rest], {
@@ -302,54 +359,11 @@ async function runRehearse(rest: readonly string[], io: CliIo): Promise<number> 
   if (wait !== undefined && (!Number.isInteger(wait) || wait < 3 || wait > 300))
     throw new CliUsageError('--wait takes whole seconds from 3 to 300.')
   const json = values.json === true
-  const language = cliLanguage(io.env)
   const cli = await openCliService(io)
   try {
     const profile = await cli.resolveProfile(values.profile)
     const plan = await planChange(cli, profile, 'rehearse', values.id, undefined, wait, values.callback)
-    // The one --json line of confirmAndApply, completed with the rehearsal's own fields.
-    const lines: string[] = []
-    const inner: CliIo = {
-      out: (line) => (json ? lines.push(line) : io.out(line)),
-      err: (line) => io.err(line),
-      stdin: io.stdin,
-      env: io.env,
-      ...(io.terminal !== undefined ? { terminal: io.terminal } : {}),
-    }
-    const outcome = await confirmAndApply(cli, inner, plan, {
-      yes: values.yes === true,
-      json,
-      refuseBlocked: true,
-      runPrefix: 'nodes-rehearse',
-      doneMessage: `The rehearsal of ${values.id} ran:`,
-      onEvent: (e: ProgressEvent) => {
-        if (e.kind === 'progress') {
-          const title = (e.data as { title?: I18nText } | undefined)?.title
-          if (title) io.err(`[${e.stepId}] ${renderDeployText(title, language)}`)
-        } else if (e.kind !== 'log') io.err(`[${e.stepId}] ${e.kind}${e.detail ? `: ${e.detail}` : ''}`)
-      },
-    })
-    const result = rehearsalOf(outcome.result?.actions.map((a) => a.output) ?? [])
-    const refused = rehearsalRefusal(plan)
-    if (json) {
-      const answer: PlanApplyJson & Partial<RehearsalResult> & { refused?: string } = {
-        ...outcome.json,
-        ...(result ?? {}),
-        ...(refused !== undefined && outcome.result === undefined ? { refused } : {}),
-      }
-      io.out(JSON.stringify(answer))
-    } else if (result) {
-      const v = result
-      io.out(`Callback: ${v.callbackUrl} (${v.callbackSource}); batches sent to ${v.batchUrl}/generated`)
-      if (v.received) io.out(`Received: the network server got ${v.batches} batch(es) from ${v.nodeId}.`)
-      else {
-        io.out(`Not received: the network server got no batch from ${v.nodeId}.`)
-        if (v.cause) io.out(`Cause (${v.cause}): ${CAUSE_WORDS[v.cause]}.`)
-      }
-      if (v.evidence) io.out(`  ${v.evidence}`)
-    }
-    if (outcome.exitCode === EXIT.ok && result && !result.received) return EXIT.failed
-    return outcome.exitCode
+    return await rehearseWithPlan(cli, io, plan, { yes: values.yes === true, json, nodeId: values.id })
   } catch (error) {
     if (error instanceof CliServiceError) {
       printFailure(io, error.error)
