@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -231,6 +231,45 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
     expect(await main(['keys', 'warm', '--profile', profile.id, '--yes', '--json'], io)).toBe(0)
     expect(JSON.parse(io.lines.join(''))).toMatchObject({ keyName: 'lab-warm', reused: true, made: false })
   }, 300_000)
+
+  it('keys backup copies the newest backup (a real tar.gz with the keyring) mode 0600, never over a file', async () => {
+    const s = await status()
+    const newest = s.backups[0]
+    expect(newest?.name).toMatch(/^keys-[0-9TZ]+\.tar\.gz$/)
+    const out = mkdtempSync(join(tmpdir(), 'ghw-keys-backup-'))
+    try {
+      const dir = join(out, 'saved')
+      const env = { HOME: dataDir, GHW_USER_DATA_DIR: dataDir }
+      const io = memoryIo(env)
+      expect(await main(['keys', 'backup', '--profile', profile.id, '--out', dir, '--json'], io)).toBe(0)
+      const answer = JSON.parse(io.lines.join('')) as { files: { path: string; bytes: number; host: string }[] }
+      const path = join(dir, newest?.name ?? '')
+      expect(answer.files).toEqual([{ path, bytes: statSync(path).size, host: net.name }])
+      expect(statSync(path).mode & 0o777).toBe(0o600)
+      // A real gzip'd tar (listed by tar itself) holding the keyring made by keys warm and .tmkms.
+      const listing = (await execFileP('tar', ['-tzf', path])).stdout
+      expect(listing).toMatch(/keyring-file\/.*\.info/)
+      expect(listing).toContain('.tmkms/secrets/priv_validator_key.json')
+      expect(listing).not.toContain(CANARY)
+
+      // A second run into the same folder refuses (exit 1), says so, and leaves the first file as it was.
+      const before = readFileSync(path)
+      const mtime = statSync(path).mtimeMs
+      const again = memoryIo(env)
+      expect(await main(['keys', 'backup', '--profile', profile.id, '--out', dir], again)).toBe(1)
+      expect(again.errors.join('\n')).toContain(`${path} exists already and is never overwritten`)
+      expect(readFileSync(path).equals(before)).toBe(true)
+      expect(statSync(path).mtimeMs).toBe(mtime)
+      expect(readdirSync(dir)).toEqual([newest?.name])
+
+      // Human output: the path and the size, in the CLI's language.
+      const zh = memoryIo({ ...env, GHW_LANG: 'zh-CN' })
+      expect(await main(['keys', 'backup', '--profile', profile.id, '--out', join(out, 'zh')], zh)).toBe(0)
+      expect(zh.lines.join('\n')).toContain(`已写入 ${join(out, 'zh', newest?.name ?? '')}（${before.length} 字节`)
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
+  }, 120_000)
 
   it('shows a different existing key and never makes a second one', async () => {
     const other = await service.invoke('saveProfile', {
