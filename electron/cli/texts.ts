@@ -41,7 +41,9 @@ export function cliText(
 }
 
 /** {@link cliText} in the language of a command's environment (GHW_LANG, else the locale). */
-export function textsFor(env: NodeJS.ProcessEnv): (key: CliTextKey, params?: Record<string, string | number>) => string {
+export function textsFor(
+  env: NodeJS.ProcessEnv,
+): (key: CliTextKey, params?: Record<string, string | number>) => string {
   const language = cliLanguage(env)
   return (key, params) => cliText(language, key, params)
 }

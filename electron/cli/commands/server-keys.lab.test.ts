@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -242,7 +251,9 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
       const env = { HOME: dataDir, GHW_USER_DATA_DIR: dataDir }
       const io = memoryIo(env)
       expect(await main(['keys', 'backup', '--profile', profile.id, '--out', dir, '--json'], io)).toBe(0)
-      const answer = JSON.parse(io.lines.join('')) as { files: { path: string; bytes: number; host: string }[] }
+      const answer = JSON.parse(io.lines.join('')) as {
+        files: { path: string; bytes: number; host: string }[]
+      }
       const path = join(dir, newest?.name ?? '')
       expect(answer.files).toEqual([{ path, bytes: statSync(path).size, host: net.name }])
       expect(statSync(path).mode & 0o777).toBe(0o600)
@@ -262,10 +273,30 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
       expect(statSync(path).mtimeMs).toBe(mtime)
       expect(readdirSync(dir)).toEqual([newest?.name])
 
+      // A deployment folder without backups: exit 1, "run step 3 / keys warm first", nothing written.
+      const bare = await service.invoke('saveProfile', {
+        profile: {
+          ...profile,
+          id: 'lab-keys-bare',
+          name: 'lab keys bare',
+          deployment: { ...profile.deployment!, dir: '~/gonka-keys-bare' },
+        },
+      })
+      if (!bare.ok) throw new Error(bare.error.message)
+      const none = memoryIo(env)
+      const noneDir = join(out, 'none')
+      expect(await main(['keys', 'backup', '--profile', 'lab-keys-bare', '--out', noneDir], none)).toBe(1)
+      expect(none.errors.join('\n')).toContain(
+        `There is no keys backup on ${net.name} yet: run step 3 first (\`keys warm --profile lab-keys-bare\`)`,
+      )
+      expect(existsSync(noneDir)).toBe(false)
+
       // Human output: the path and the size, in the CLI's language.
       const zh = memoryIo({ ...env, GHW_LANG: 'zh-CN' })
       expect(await main(['keys', 'backup', '--profile', profile.id, '--out', join(out, 'zh')], zh)).toBe(0)
-      expect(zh.lines.join('\n')).toContain(`已写入 ${join(out, 'zh', newest?.name ?? '')}（${before.length} 字节`)
+      expect(zh.lines.join('\n')).toContain(
+        `已写入 ${join(out, 'zh', newest?.name ?? '')}（${before.length} 字节`,
+      )
     } finally {
       rmSync(out, { recursive: true, force: true })
     }

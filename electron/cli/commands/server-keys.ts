@@ -186,7 +186,7 @@ export async function keysBackup(args: readonly string[], io: CliIo): Promise<nu
       if (json) io.out(JSON.stringify({ files: [], error: { code: r.error.code, message: r.error.message } }))
       if (r.error.code === 'CONFLICT')
         io.err(t('cli.keysBackup.exists', { path: String(r.error.details?.path ?? dir) }))
-      else if (r.error.code === 'NOT_FOUND' && name === undefined)
+      else if (r.error.details?.noBackup === true && name === undefined)
         io.err(t('cli.keysBackup.none', { host: hostName, profile: profileArg }))
       else {
         io.err(t('cli.keysBackup.failed', { host: hostName, reason: r.error.message }))

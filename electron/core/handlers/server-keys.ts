@@ -181,6 +181,7 @@ export function createServerKeyHandlers(deps: {
           input.name ? `No backup ${input.name} on the server.` : 'No keys backup on the server yet.',
           {
             hint: 'Plan and apply step 3 on the server (keys warm) first: it makes the backup.',
+            details: { noBackup: true },
           },
         )
       const data = await readRemoteFile(pool, h.target, chosen.path)
