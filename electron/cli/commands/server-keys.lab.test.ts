@@ -238,7 +238,23 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
     // CLI: keys warm says it reuses the key.
     const io = memoryIo({ HOME: dataDir, GHW_USER_DATA_DIR: dataDir })
     expect(await main(['keys', 'warm', '--profile', profile.id, '--yes', '--json'], io)).toBe(0)
-    expect(JSON.parse(io.lines.join(''))).toMatchObject({ keyName: 'lab-warm', reused: true, made: false })
+    // The JSON of every writing command (as `apply --json`), with keys warm's own fields alongside.
+    expect(JSON.parse(io.lines.join(''))).toEqual({
+      ok: true,
+      planEmpty: true,
+      actions: [],
+      blocked: [],
+      notices: expect.arrayContaining([
+        `The warm key lab-warm exists already (${s.warm.address ?? ''}): it is reused, not made again`,
+      ]) as unknown,
+      keyName: 'lab-warm',
+      state: 'present',
+      address: s.warm.address,
+      reused: true,
+      made: false,
+      backups: (await status()).backups.map((b) => b.path),
+    })
+    expect(io.errors.join('\n')).toContain('  nothing to change')
   }, 300_000)
 
   it('keys backup copies the newest backup (a real tar.gz with the keyring) mode 0600, never over a file', async () => {
