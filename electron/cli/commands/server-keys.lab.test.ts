@@ -255,6 +255,14 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
       backups: (await status()).backups.map((b) => b.path),
     })
     expect(io.errors.join('\n')).toContain('  nothing to change')
+    // The same in Russian for people: the plan and the outcome in the CLI's language.
+    const ru = memoryIo({ HOME: dataDir, GHW_USER_DATA_DIR: dataDir, GHW_LANG: 'ru' })
+    expect(await main(['keys', 'warm', '--profile', profile.id, '--yes'], ru)).toBe(0)
+    expect(ru.errors).toContain('  менять нечего')
+    expect(ru.lines).toEqual([
+      'Менять нечего: каждый сервер уже в нужном состоянии.',
+      `Использован повторно (уже существует): горячий ключ lab-warm ${s.warm.address ?? ''}`,
+    ])
   }, 300_000)
 
   it('keys backup copies the newest backup (a real tar.gz with the keyring) mode 0600, never over a file', async () => {

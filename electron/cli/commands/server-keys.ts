@@ -100,6 +100,7 @@ export async function keysWarm(args: readonly string[], io: CliIo): Promise<numb
   return withCli(io, async (cli) => {
     const profile = await cli.resolveProfile(profileArg)
     const json = values.json === true
+    const t = textsFor(io.env)
     const { plan, outcome } = await planAndApply(
       cli,
       io,
@@ -132,12 +133,16 @@ export async function keysWarm(args: readonly string[], io: CliIo): Promise<numb
       )
     else if (s.warm.state === 'present')
       io.out(
-        `${made ? 'Made' : 'Reused (it exists already)'}: warm key ${s.warm.keyName} ${s.warm.address ?? ''}`.trim(),
+        t(made ? 'cli.keys.warmMade' : 'cli.keys.warmReused', {
+          keyName: s.warm.keyName,
+          address: s.warm.address ?? '',
+        }).trim(),
       )
     else if (s.warm.state === 'other')
       io.out(
-        `The keyring holds ${s.warm.keys.map((k) => `${k.name}${k.address ? ` (${k.address})` : ''}`).join(', ')}; ` +
-          `no second key is made. Set KEY_NAME to it (step 4) to use it.`,
+        t('cli.keys.warmOther', {
+          keys: s.warm.keys.map((k) => `${k.name}${k.address ? ` (${k.address})` : ''}`).join(', '),
+        }),
       )
     return s.warm.state === 'present' && outcome.exitCode === EXIT.ok ? EXIT.ok : EXIT.failed
   })
@@ -242,6 +247,7 @@ transaction); 2 wrong usage or a refused confirmation; 3 sent but not confirmed 
     return withCli(io, async (cli) => {
       const profile = await cli.resolveProfile(profileArg)
       const json = values.json === true
+      const t = textsFor(io.env)
       const { plan, outcome } = await planAndApply(
         cli,
         io,
@@ -272,8 +278,11 @@ transaction); 2 wrong usage or a refused confirmation; 3 sent but not confirmed 
       else
         io.out(
           registered
-            ? `Registered: the seed shows ${s.registration.address ?? ''}${s.registration.url ? ` (${s.registration.url})` : ''}.`
-            : `Not registered: the seed does not show ${s.registration.address ?? 'the account'}.`,
+            ? t(s.registration.url ? 'cli.keys.registeredUrl' : 'cli.keys.registered', {
+                address: s.registration.address ?? '',
+                url: s.registration.url ?? '',
+              })
+            : t('cli.keys.notRegistered', { address: s.registration.address ?? t('cli.keys.theAccount') }),
         )
       if (registered) return 0
       if (plan.empty && blocked(plan)) return 1
@@ -281,7 +290,7 @@ transaction); 2 wrong usage or a refused confirmation; 3 sent but not confirmed 
         (a) => a.actionId.endsWith('/keys/register') && a.code === 'TIMEOUT',
       )
       if (timedOut && values.wait !== true) {
-        io.err('Sent, not confirmed yet: run `register --profile P --wait` to wait for the seed.')
+        io.err(t('cli.keys.sentNotConfirmed', { profile: profileArg }))
         return 3
       }
       return 1
