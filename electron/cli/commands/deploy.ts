@@ -173,7 +173,6 @@ step and the reason are printed); 2 for a usage error or a refused confirmation;
         yes: values.yes === true,
         json: values.json === true,
         runPrefix: 'apply',
-        emptyMessage: 'Nothing to change: every server is as wanted.',
       })
       return outcome.exitCode
     } catch (error) {

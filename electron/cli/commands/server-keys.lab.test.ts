@@ -1,6 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { bech32 } from '@scure/base'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { labHost, type LabHost } from '../../../e2e/lab'
@@ -23,6 +25,8 @@ import {
   startLabService,
 } from '../../test-support/lab-setup'
 import type { AppService } from '../../core/service'
+
+const execFileP = promisify(execFile)
 
 // Step 3 on the server against the lab (real sshd, dockerd, compose; Gonka stand-ins): the keys backup
 // before any change, the warm key made once in the api container and reused, registration confirmed
@@ -168,7 +172,31 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
     // CLI: keys warm says it reuses the key.
     const io = memoryIo({ HOME: dataDir, GHW_USER_DATA_DIR: dataDir })
     expect(await main(['keys', 'warm', '--profile', profile.id, '--yes', '--json'], io)).toBe(0)
-    expect(JSON.parse(io.lines.join(''))).toMatchObject({ keyName: 'lab-warm', reused: true, made: false })
+    // The JSON of every writing command (as `apply --json`), with keys warm's own fields alongside.
+    expect(JSON.parse(io.lines.join(''))).toEqual({
+      ok: true,
+      planEmpty: true,
+      actions: [],
+      blocked: [],
+      notices: expect.arrayContaining([
+        `The warm key lab-warm exists already (${s.warm.address ?? ''}): it is reused, not made again`,
+      ]) as unknown,
+      keyName: 'lab-warm',
+      state: 'present',
+      address: s.warm.address,
+      reused: true,
+      made: false,
+      backups: (await status()).backups.map((b) => b.path),
+    })
+    expect(io.errors.join('\n')).toContain('  nothing to change')
+    // The same in Russian for people: the plan and the outcome in the CLI's language.
+    const ru = memoryIo({ HOME: dataDir, GHW_USER_DATA_DIR: dataDir, GHW_LANG: 'ru' })
+    expect(await main(['keys', 'warm', '--profile', profile.id, '--yes'], ru)).toBe(0)
+    expect(ru.errors).toContain('  менять нечего')
+    expect(ru.lines).toEqual([
+      'Менять нечего: каждый сервер уже в нужном состоянии.',
+      `Использован повторно (уже существует): горячий ключ lab-warm ${s.warm.address ?? ''}`,
+    ])
   }, 300_000)
 
   // What `inferenced keys list` in the api container says (the old, slow way: a throw-away container).
@@ -271,6 +299,67 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
       keys: [{ name: 'lab-warm' }],
     })
   }, 240_000)
+
+  it('keys backup copies the newest backup (a real tar.gz with the keyring) mode 0600, never over a file', async () => {
+    const s = await status()
+    const newest = s.backups[0]
+    expect(newest?.name).toMatch(/^keys-[0-9TZ]+\.tar\.gz$/)
+    const out = mkdtempSync(join(tmpdir(), 'ghw-keys-backup-'))
+    try {
+      const dir = join(out, 'saved')
+      const env = { HOME: dataDir, GHW_USER_DATA_DIR: dataDir }
+      const io = memoryIo(env)
+      expect(await main(['keys', 'backup', '--profile', profile.id, '--out', dir, '--json'], io)).toBe(0)
+      const answer = JSON.parse(io.lines.join('')) as {
+        files: { path: string; bytes: number; host: string }[]
+      }
+      const path = join(dir, newest?.name ?? '')
+      expect(answer.files).toEqual([{ path, bytes: statSync(path).size, host: net.name }])
+      expect(statSync(path).mode & 0o777).toBe(0o600)
+      // A real gzip'd tar (listed by tar itself) holding the keyring made by keys warm and .tmkms.
+      const listing = (await execFileP('tar', ['-tzf', path])).stdout
+      expect(listing).toMatch(/keyring-file\/.*\.info/)
+      expect(listing).toContain('.tmkms/secrets/priv_validator_key.json')
+      expect(listing).not.toContain(CANARY)
+
+      // A second run into the same folder refuses (exit 1), says so, and leaves the first file as it was.
+      const before = readFileSync(path)
+      const mtime = statSync(path).mtimeMs
+      const again = memoryIo(env)
+      expect(await main(['keys', 'backup', '--profile', profile.id, '--out', dir], again)).toBe(1)
+      expect(again.errors.join('\n')).toContain(`${path} exists already and is never overwritten`)
+      expect(readFileSync(path).equals(before)).toBe(true)
+      expect(statSync(path).mtimeMs).toBe(mtime)
+      expect(readdirSync(dir)).toEqual([newest?.name])
+
+      // A deployment folder without backups: exit 1, "run step 3 / keys warm first", nothing written.
+      const bare = await service.invoke('saveProfile', {
+        profile: {
+          ...profile,
+          id: 'lab-keys-bare',
+          name: 'lab keys bare',
+          deployment: { ...profile.deployment!, dir: '~/gonka-keys-bare' },
+        },
+      })
+      if (!bare.ok) throw new Error(bare.error.message)
+      const none = memoryIo(env)
+      const noneDir = join(out, 'none')
+      expect(await main(['keys', 'backup', '--profile', 'lab-keys-bare', '--out', noneDir], none)).toBe(1)
+      expect(none.errors.join('\n')).toContain(
+        `There is no keys backup on ${net.name} yet: run step 3 first (\`keys warm --profile lab-keys-bare\`)`,
+      )
+      expect(existsSync(noneDir)).toBe(false)
+
+      // Human output: the path and the size, in the CLI's language.
+      const zh = memoryIo({ ...env, GHW_LANG: 'zh-CN' })
+      expect(await main(['keys', 'backup', '--profile', profile.id, '--out', join(out, 'zh')], zh)).toBe(0)
+      expect(zh.lines.join('\n')).toContain(
+        `已写入 ${join(out, 'zh', newest?.name ?? '')}（${before.length} 字节`,
+      )
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
+  }, 120_000)
 
   it('shows a different existing key and never makes a second one', async () => {
     const other = await service.invoke('saveProfile', {
