@@ -4,12 +4,18 @@
 // so three servers should take about as long as the slowest one, not the sum. Each run starts from a
 // clean server (compose down, deployment folder removed); images stay, as on a host that has pulled
 // them once. Prints figures; asserts no timing.
-import { createECDH } from 'node:crypto'
-import { copyFileSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { labHost, labSsh, type Lab, type LabHost } from '../lab'
-import type { Server } from '../../electron/shared/profile'
-import { startTempService } from '../../electron/test-support/temp-service'
+import { labHost, type Lab } from '../lab'
+import {
+  accountPubkey,
+  invokeOk,
+  labServer,
+  labShell,
+  removeDeploymentScript,
+  runIds,
+  saveLabProfile,
+  seedUrlOf,
+  startLabService,
+} from '../../electron/test-support/lab-setup'
 
 const DIR = '~/gonka-bench'
 
@@ -37,32 +43,6 @@ export interface ApplyBenchResult {
   readonly msPerServer: { readonly one: number; readonly three: number }
 }
 
-function accountPubkey(): string {
-  const ecdh = createECDH('secp256k1')
-  ecdh.generateKeys()
-  return ecdh.getPublicKey(undefined, 'compressed').toString('base64')
-}
-
-function server(h: LabHost, role: 'network' | 'ml'): Server {
-  return {
-    id: h.name,
-    name: h.name,
-    address: h.address,
-    port: h.port,
-    user: h.user,
-    auth: 'key',
-    keyPath: h.privateKeyPath,
-    role,
-  }
-}
-
-async function clean(host: LabHost, file: string): Promise<void> {
-  await labSsh(host, 'bash -s', {
-    input: `cd ${DIR}/deploy/join 2>/dev/null && . ./config.env && docker compose -f ${file} down -v -t 1 >/dev/null 2>&1; sudo rm -rf ${DIR}; true`,
-  })
-}
-
-let runs = 0
 const round = (n: number): number => Math.round(n)
 const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100
 
@@ -70,65 +50,58 @@ const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100
 export async function runApplyBench(lab: Lab): Promise<ApplyBenchResult> {
   const net = labHost(lab, 'net')
   const mls = [labHost(lab, 'ml1'), labHost(lab, 'ml2')]
-  const seed = lab.hosts.find((h) => h.name === 'seed')
+  const runId = runIds()
   const cleanAll = () =>
-    Promise.all([clean(net, 'docker-compose.yml'), ...mls.map((m) => clean(m, 'docker-compose.mlnode.yml'))])
+    Promise.all([
+      labShell(net, removeDeploymentScript(DIR, 'docker-compose.yml')),
+      ...mls.map((m) => labShell(m, removeDeploymentScript(DIR, 'docker-compose.mlnode.yml'))),
+    ])
 
   const measure = async (withMl: boolean): Promise<ApplyRun> => {
     await cleanAll()
-    const { service, stop, dir } = await startTempService('ghw-bench-apply-')
+    const { service, stop } = await startLabService(lab, 'ghw-bench-apply-')
     try {
-      mkdirSync(join(dir, '.ssh'), { recursive: true })
-      copyFileSync(lab.knownHostsPath, join(dir, '.ssh', 'known_hosts'))
-      const now = new Date().toISOString()
-      const saved = await service.invoke('saveProfile', {
-        profile: {
-          schemaVersion: 1,
-          id: withMl ? 'bench-three' : 'bench-one',
-          name: withMl ? 'bench three servers' : 'bench one server',
-          topology: 'split',
-          servers: [server(net, 'network'), ...(withMl ? mls.map((m) => server(m, 'ml')) : [])],
-          ...(seed ? { seedApiUrl: `http://${seed.address}:8000` } : {}),
-          deployment: {
-            repoUrl: net.gonkaRepoUrl,
-            repoRef: 'main',
-            dir: DIR,
-            publicHost: 'gonka-lab.example.org',
-            keyName: 'bench-warm',
-            accountPubkey: accountPubkey(),
-            hfHome: '/tmp/hf-cache',
-            mlNodes: [],
-          },
-          createdAt: now,
-          updatedAt: now,
+      const profile = await saveLabProfile(service, {
+        id: withMl ? 'bench-three' : 'bench-one',
+        name: withMl ? 'bench three servers' : 'bench one server',
+        topology: 'split',
+        servers: [labServer(net, 'network'), ...(withMl ? mls.map((m) => labServer(m, 'ml')) : [])],
+        seedApiUrl: seedUrlOf(lab),
+        deployment: {
+          repoUrl: net.gonkaRepoUrl,
+          repoRef: 'main',
+          dir: DIR,
+          publicHost: 'gonka-lab.example.org',
+          keyName: 'bench-warm',
+          accountPubkey: accountPubkey(),
+          hfHome: '/tmp/hf-cache',
+          mlNodes: [],
         },
       })
-      if (!saved.ok) throw new Error(`saveProfile: ${saved.error.message}`)
-      const profileId = saved.value.id
-      const held = await service.invoke('holdKeyringPassword', { profileId, password: 'bench-keyring-pass' })
-      if (!held.ok) throw new Error(`holdKeyringPassword: ${held.error.message}`)
+      const profileId = profile.id
+      await invokeOk(service, 'holdKeyringPassword', { profileId, password: 'bench-keyring-pass' })
 
       const plan = async () => {
         const started = performance.now()
-        const r = await service.invoke(
+        const made = await invokeOk(
+          service,
           'planDeployment',
           { profileId, startWithoutKeys: true, waitSeconds: 120 },
-          { runId: `bench-plan-${++runs}` },
+          { runId: runId('bench-plan') },
         )
-        if (!r.ok) throw new Error(`plan: ${r.error.code} ${r.error.message}`)
-        return { plan: r.value, ms: performance.now() - started }
+        return { plan: made, ms: performance.now() - started }
       }
       const first = await plan()
       const started = performance.now()
-      const applied = await service.invoke(
+      const applied = await invokeOk(
+        service,
         'applyPlan',
         { planId: first.plan.planId },
-        { runId: `bench-apply-${++runs}` },
+        { runId: runId('bench-apply') },
       )
       const applyMs = performance.now() - started
-      if (!applied.ok) throw new Error(`apply: ${applied.error.code} ${applied.error.message}`)
-      if (!applied.value.ok) {
-        const failed = applied.value.actions.filter((a) => a.outcome !== 'done' && a.outcome !== 'skipped')
+      if (!applied.ok) {
+        const failed = applied.actions.filter((a) => a.outcome !== 'done' && a.outcome !== 'skipped')
         throw new Error(`apply did not finish: ${JSON.stringify(failed)}`)
       }
       const again = await plan()

@@ -2,8 +2,9 @@
 // deployment (network server `net`, ML server `ml1`) is made once through the same API the UI uses,
 // so the api stand-in runs on net with its admin API reachable only through the app's SSH tunnel.
 // Then, as a user in each language: ml1 is listed as missing, its registration is refused by the api
-// with the message at the Models field, it is registered and shown enabled, disabled, rehearsed (the
-// network server receives the batches), and the status page shows the setup report and ml1.
+// with the message at the Models field, it is registered and shown enabled, disabled, rehearsed (its
+// plan shown, then approved; the network server receives the batches), and the status page shows the
+// setup report and ml1.
 import type { Page } from '@playwright/test'
 import { expect } from './fixtures'
 import { callApi, changeProfile, mustApi, reopenApp } from './helpers'
@@ -138,6 +139,7 @@ const TEXT = {
     rehearse: 'Rehearse PoC on ML node ml1',
     rehearsal: 'PoC rehearsal on ml1',
     run: 'Start the rehearsal',
+    restore: 'Stop ML node ml1 again at the end (the api starts it when the node is enabled)',
     received: /The network server received [1-9]\d* batch\(es\) from ml1: the PoC path works\./,
     close: 'Close',
     report: 'Setup report',
@@ -164,6 +166,7 @@ const TEXT = {
     rehearse: '在 ML 节点 ml1 上进行 PoC 演练',
     rehearsal: 'ml1 的 PoC 演练',
     run: '开始演练',
+    restore: '结束时再次停止 ML 节点 ml1（节点启用后由 api 启动它）',
     received: /网络服务器收到了 ml1 的 [1-9]\d* 个批次：PoC 路径正常。/,
     close: '关闭',
     report: '设置报告',
@@ -190,6 +193,7 @@ const TEXT = {
     rehearse: 'Репетиция PoC на ML-узле ml1',
     rehearsal: 'Репетиция PoC на ml1',
     run: 'Начать репетицию',
+    restore: 'В конце снова остановить ML-узел ml1 (api запустит его, когда узел будет включён)',
     received: /Сетевой сервер получил пакетов от ml1: [1-9]\d*\. Путь PoC работает\./,
     close: 'Закрыть',
     report: 'Отчёт о настройке',
@@ -267,7 +271,9 @@ labTest.describe('steps 7 and 8 against the stand-ins (lab)', () => {
         await expect(page.getByText(x.disabledDone)).toBeVisible({ timeout: 90_000 })
         await expect(row.getByRole('cell').nth(2)).toHaveText(x.disabled)
         await row.getByRole('button', { name: x.rehearse }).click()
+        // The rehearsal is a plan first: what it will do, down to the stop at the end; then approved.
         const dialog = page.getByRole('dialog', { name: x.rehearsal })
+        await expect(dialog.getByText(x.restore)).toBeVisible({ timeout: 60_000 })
         await dialog.getByRole('button', { name: x.run }).click()
         await expect(dialog.getByRole('status').filter({ hasText: x.received })).toBeVisible({
           timeout: 120_000,

@@ -15,7 +15,8 @@ function help(io: CliIo): void {
       '~/Library/Application Support/gonka-host-wizard on macOS, %APPDATA%\\gonka-host-wizard on Windows.',
   )
   io.out(
-    '\nLanguage of the human-readable output (check tables, plans; --json stays English): GHW_LANG=en|zh-CN|ru,\n' +
+    '\nLanguage of the human-readable output (check tables, plans, the plan question and its outcome; --json\n' +
+      'stays English): GHW_LANG=en|zh-CN|ru,\n' +
       'else the locale in LC_ALL, LC_MESSAGES or LANG (ru_RU.UTF-8 → ru, zh_CN.UTF-8 → zh-CN), else English.',
   )
 }

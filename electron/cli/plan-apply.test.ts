@@ -271,7 +271,9 @@ describe('confirmAndApply', () => {
   })
 
   it('a failure of the service itself is thrown for the command to print', async () => {
-    const f = fakeService(() => fail({ code: 'CONFLICT', message: 'The plan is stale: make a new plan.', retryable: false }))
+    const f = fakeService(() =>
+      fail({ code: 'CONFLICT', message: 'The plan is stale: make a new plan.', retryable: false }),
+    )
     await expect(
       confirmAndApply(f.cli, io(), plan([host('net', [fileChange])]), {
         yes: true,
@@ -296,3 +298,122 @@ describe('confirm', () => {
     expect(await pending).toBe(false)
   })
 })
+
+describe('the plan messages in the CLI language (GHW_LANG / locale); --json stays English', () => {
+  const withEnv = (env: NodeJS.ProcessEnv, stdin?: NodeJS.ReadableStream) => ({ ...io(stdin), env })
+
+  it('zh-CN: the question and "nothing to change" are Chinese; en: English', async () => {
+    const empty = plan([host('net', [])])
+    const zh = withEnv({ GHW_LANG: 'zh-CN' })
+    expect(
+      (
+        await confirmAndApply(fakeService(() => ok(result([]))).cli, zh, empty, {
+          yes: false,
+          json: false,
+          signals: noSignals,
+        })
+      ).exitCode,
+    ).toBe(EXIT.ok)
+    expect(zh.errors).toContain('  无需更改')
+    expect(zh.lines).toEqual(['无需更改：每台服务器都已符合要求。'])
+    expect([...zh.errors, ...zh.lines].join('\n')).not.toMatch(/nothing to change/i)
+    const en = withEnv({ LANG: 'en_US.UTF-8' })
+    await confirmAndApply(fakeService(() => ok(result([]))).cli, en, empty, {
+      yes: false,
+      json: false,
+      signals: noSignals,
+    })
+    expect(en.errors).toContain('  nothing to change')
+    expect(en.lines).toEqual(['Nothing to change: every server is as wanted.'])
+
+    for (const [env, question, refused] of [
+      [{ GHW_LANG: 'zh-CN' }, '是否执行此计划？[y/N] ', '未执行：请加上 --yes（或在终端中回答 y）。'],
+      [
+        { LANG: 'ru_RU.UTF-8' },
+        'Применить этот план? [y/N] ',
+        'Не применено: добавьте --yes (или ответьте y в терминале).',
+      ],
+      [{}, 'Apply this plan? [y/N] ', 'Not applied: pass --yes (or answer y on a terminal).'],
+    ] as const) {
+      const stdin = Object.assign(new PassThrough(), { isTTY: true })
+      const o = withEnv(env, stdin)
+      const pending = confirmAndApply(f0().cli, o, plan([host('net', [fileChange])]), {
+        yes: false,
+        json: true,
+        signals: noSignals,
+      })
+      await new Promise((r) => setTimeout(r, 5))
+      expect(o.errors).toContain(question)
+      stdin.write('n\n')
+      expect((await pending).exitCode).toBe(EXIT.notConfirmed)
+      expect(o.errors).toContain(refused)
+      // The --json line is the same in every language.
+      expect(JSON.parse(o.lines[0] ?? '')).toEqual({
+        ok: false,
+        planEmpty: false,
+        actions: [],
+        blocked: [],
+        notices: [],
+      })
+    }
+  })
+
+  it('a failed action and the outcome in Chinese; the JSON reason stays as the engine gave it', async () => {
+    const f = fakeService(() =>
+      ok(
+        result([
+          {
+            actionId: 'ml1.up',
+            hostId: 'ml1-id',
+            outcome: 'failed',
+            reason: 'port 8080 is already allocated',
+          },
+        ]),
+      ),
+    )
+    const o = withEnv({ GHW_LANG: 'zh-CN' })
+    expect(
+      (
+        await confirmAndApply(f.cli, o, plan([host('ml1', [fileChange])]), {
+          yes: true,
+          json: false,
+          signals: noSignals,
+        })
+      ).exitCode,
+    ).toBe(EXIT.failed)
+    expect(o.errors).toContain('失败：ml1，步骤 ml1.up：port 8080 is already allocated')
+    expect(o.lines).toEqual(['并非所有步骤都已执行（见上文）。'])
+  })
+
+  it('y/yes in any language, 是 and да apply; нет, 否 and an empty line do not', async () => {
+    for (const [answer, applied] of [
+      ['是\n', true],
+      ['да\n', true],
+      ['Да\n', true],
+      ['YES\n', true],
+      ['нет\n', false],
+      ['否\n', false],
+      ['\n', false],
+    ] as const) {
+      const stdin = Object.assign(new PassThrough(), { isTTY: true })
+      const f = f0()
+      const o = withEnv(
+        { GHW_LANG: answer.startsWith('是') || answer.startsWith('否') ? 'zh-CN' : 'ru' },
+        stdin,
+      )
+      const pending = confirmAndApply(f.cli, o, plan([host('net', [fileChange])]), {
+        yes: false,
+        json: false,
+        signals: noSignals,
+      })
+      await new Promise((r) => setTimeout(r, 5))
+      stdin.write(answer)
+      expect((await pending).exitCode, answer).toBe(applied ? EXIT.ok : EXIT.notConfirmed)
+      expect(f.calls.length, answer).toBe(applied ? 1 : 0)
+    }
+  })
+})
+
+function f0() {
+  return fakeService(() => ok(result([{ actionId: 'net.config', hostId: 'net-id', outcome: 'done' }])))
+}

@@ -9,6 +9,7 @@ import { followRun, newRunId, unwrap, type CliService } from './cli-service'
 import type { CliIo } from './io'
 import type { Language } from '../shared/settings'
 import { cliLanguage } from './language'
+import { cliText, isYes, textsFor } from './texts'
 
 /** Exit codes every writing command uses. */
 export const EXIT = {
@@ -33,8 +34,9 @@ function changeLine(c: DeployChange, language: Language): string {
 export function printPlan(plan: DeployPlan, print: (line: string) => void, language: Language = 'en'): void {
   for (const host of plan.hosts) {
     print(`${host.host}:`)
-    for (const notice of host.notices) print(`  note: ${renderDeployText(notice, language)}`)
-    if (host.changes.length === 0) print('  nothing to change')
+    for (const notice of host.notices)
+      print(`  ${cliText(language, 'cli.plan.note', { text: renderDeployText(notice, language) })}`)
+    if (host.changes.length === 0) print(`  ${cliText(language, 'cli.plan.hostNothing')}`)
     for (const step of host.steps) {
       print(` ${renderDeployText(step.title, language)} [${step.actionId}]`)
       for (const c of step.changes) {
@@ -47,10 +49,14 @@ export function printPlan(plan: DeployPlan, print: (line: string) => void, langu
 }
 
 /**
- * Asks on a terminal whether to apply; false (refused) when stdin is not a terminal, so a script
- * without `--yes` never hangs and never applies.
+ * Asks on a terminal whether to apply (the question in the CLI's language); false (refused) when stdin
+ * is not a terminal, so a script without `--yes` never hangs and never applies. y/yes in any language,
+ * 是 and да mean yes.
  */
-export async function confirm(io: CliIo, question = 'Apply this plan? [y/N] '): Promise<boolean> {
+export async function confirm(
+  io: CliIo,
+  question = cliText(cliLanguage(io.env), 'cli.plan.question'),
+): Promise<boolean> {
   const stdin = io.stdin as NodeJS.ReadableStream & { isTTY?: boolean }
   if (stdin.isTTY !== true && io.terminal !== true) return false
   io.err(question)
@@ -67,7 +73,7 @@ export async function confirm(io: CliIo, question = 'Apply this plan? [y/N] '): 
     stdin.once('end', onEnd)
   })
   stdin.pause?.()
-  return /^y(es)?$/i.test(answer.trim())
+  return isYes(answer)
 }
 
 /** One action of the `--json` answer. */
@@ -104,10 +110,15 @@ export interface PlanApplyOptions {
   readonly skipEmpty?: boolean
   /** Prefix of the apply's run id. */
   readonly runPrefix?: string
-  /** Printed (not in --json) when everything is done. */
+  /** Printed (not in --json) when everything is done; already in the CLI's language. Default "Applied: …". */
   readonly doneMessage?: string
-  /** Printed (not in --json) when the plan is empty. */
+  /** Printed (not in --json) when the plan is empty; already in the CLI's language. Default "Nothing to change: …". */
   readonly emptyMessage?: string
+  /**
+   * Print the {@link PlanApplyJson} line with `--json` (default true). A command that adds its own
+   * documented fields passes false and prints `{...outcome.json, ...its fields}` itself.
+   */
+  readonly printJson?: boolean
   /** Each progress event of the apply; default: `[step] kind: detail` on stderr, logs included. */
   readonly onEvent?: (event: ProgressEvent, io: CliIo) => void
   /** Where the process's Ctrl-C is hooked (tests pass their own); default `process`. */
@@ -140,7 +151,9 @@ export async function confirmAndApply(
   plan: DeployPlan,
   options: PlanApplyOptions,
 ): Promise<PlanApplyOutcome> {
-  printPlan(plan, (l) => io.err(l), cliLanguage(io.env))
+  const language = cliLanguage(io.env)
+  const t = textsFor(io.env)
+  printPlan(plan, (l) => io.err(l), language)
   const hostName = new Map(plan.hosts.map((h) => [h.hostId, h.host]))
   const nameOf = (hostId: string): string => hostName.get(hostId) ?? hostId
   const notices = plan.hosts.flatMap((h) => h.notices).map((n) => renderDeployText(n))
@@ -148,7 +161,12 @@ export async function confirmAndApply(
     h.steps.flatMap((s) =>
       s.changes
         .filter((c) => c.kind === 'blocked')
-        .map((c) => ({ host: h.host, step: s.actionId, text: renderDeployText(c.summary) })),
+        .map((c) => ({
+          host: h.host,
+          step: s.actionId,
+          text: renderDeployText(c.summary),
+          shown: renderDeployText(c.summary, language),
+        })),
     ),
   )
   const finish = (
@@ -157,20 +175,27 @@ export async function confirmAndApply(
     result?: ApplyResult,
   ) => {
     const full: PlanApplyJson = { ...json, planEmpty: plan.empty, notices }
-    if (options.json) io.out(JSON.stringify(full))
+    if (options.json && options.printJson !== false) io.out(JSON.stringify(full))
     return { exitCode, json: full, ...(result ? { result } : {}) }
   }
 
   if (options.refuseBlocked === true && blockedSteps.length > 0) {
-    for (const b of blockedSteps) io.err(`Refused on ${b.host}, step ${b.step}: ${b.text}`)
+    for (const b of blockedSteps)
+      io.err(
+        t('cli.plan.refused', {
+          host: b.host,
+          step: b.step,
+          reason: b.shown,
+        }),
+      )
     return finish(EXIT.failed, { ok: false, actions: [], blocked: blockedSteps.map((b) => b.text) })
   }
   if (plan.empty && options.skipEmpty !== false) {
-    if (!options.json) io.out(options.emptyMessage ?? 'Nothing to change: every server is as wanted.')
+    if (!options.json) io.out(options.emptyMessage ?? t('cli.plan.nothingToChange'))
     return finish(EXIT.ok, { ok: true, actions: [], blocked: [] })
   }
   if (!options.yes && !(await confirm(io))) {
-    io.err('Not applied: pass --yes (or answer y on a terminal).')
+    io.err(t('cli.plan.notConfirmed'))
     return finish(EXIT.notConfirmed, { ok: false, actions: [], blocked: [] })
   }
 
@@ -181,7 +206,7 @@ export async function confirmAndApply(
   let cancelled = false
   const onSigint = (): void => {
     cancelled = true
-    io.err('Cancelling… (run the same command again to resume)')
+    io.err(t('cli.plan.cancelling'))
     cli.service.cancel(runId)
   }
   signals.once('SIGINT', onSigint)
@@ -193,12 +218,18 @@ export async function confirmAndApply(
     stop()
   }
   for (const a of result.actions.filter((x) => x.outcome === 'failed'))
-    io.err(`Failed on ${nameOf(a.hostId)}, step ${a.actionId}: ${a.reason ?? 'unknown reason'}`)
+    io.err(
+      t('cli.plan.failed', {
+        host: nameOf(a.hostId),
+        step: a.actionId,
+        reason: a.reason ?? t('cli.plan.unknownReason'),
+      }),
+    )
   const wasCancelled = cancelled || result.actions.some((a) => a.outcome === 'cancelled')
   if (!options.json) {
-    if (result.ok) io.out(options.doneMessage ?? 'Applied: every step is done.')
-    else if (wasCancelled) io.out('Cancelled: run the same command again to resume where it stopped.')
-    else io.out('Not everything was applied (see above).')
+    if (result.ok) io.out(options.doneMessage ?? t('cli.plan.done'))
+    else if (wasCancelled) io.out(t('cli.plan.cancelled'))
+    else io.out(t('cli.plan.partial'))
   }
   const actions = result.actions.map((a) => ({
     host: nameOf(a.hostId),

@@ -93,6 +93,11 @@ export interface ActionResult {
   readonly code?: string
   /** For a failure a server pinned to fields (e.g. the admin API's 400): field → message key. */
   readonly fields?: Readonly<Record<string, string>>
+  /**
+   * What the action found out for the user (e.g. a PoC rehearsal's result), when it has one: given for
+   * `done` and for `skipped` (an earlier run of the same plan already did it).
+   */
+  readonly output?: unknown
 }
 
 /** The result of applying a plan. */
@@ -113,6 +118,8 @@ export const journalEntrySchema = z.object({
   event: z.enum(['start', 'end', 'skip', 'fail', 'cancel']),
   reason: z.string().max(2000).optional(),
   code: z.string().max(64).optional(),
+  /** Facts an action keeps with its start (e.g. a node's state before a safe update); never a secret. */
+  data: z.record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
 })
 /** See {@link journalEntrySchema}. */
 export type JournalEntry = z.infer<typeof journalEntrySchema>

@@ -31,7 +31,7 @@ export type NodesProfileInput = z.infer<typeof nodesProfileInputSchema>
  * disable, wait idle, recreate/resend, wait healthy, enable; an unregistered one is registered),
  * enable, disable, remove.
  */
-export const NODE_CHANGES = ['register', 'update', 'enable', 'disable', 'remove'] as const
+export const NODE_CHANGES = ['register', 'update', 'enable', 'disable', 'remove', 'rehearse'] as const
 /** One of {@link NODE_CHANGES}. */
 export type NodeChange = (typeof NODE_CHANGES)[number]
 
@@ -50,8 +50,13 @@ export const planNodesInputSchema = z
       .optional(),
     host: z.string().trim().min(1).max(300).optional(),
     confirm: z.literal(true).optional(),
-    /** Safe update: seconds to wait until the node is idle, and until it is healthy again. */
-    waitSeconds: z.number().int().min(5).max(3600).optional(),
+    /**
+     * Safe update: seconds to wait until the node is idle, and until it is healthy again (5–3600).
+     * Rehearsal: seconds to wait for the first batch (3–300, default 20).
+     */
+    waitSeconds: z.number().int().min(3).max(3600).optional(),
+    /** Rehearsal only: a callback base used instead of the api's for this one rehearsal. */
+    callbackUrl: z.string().trim().min(1).max(2048).optional(),
   })
   .strict()
   .refine(oneProfile.check, oneProfile.message)
@@ -67,6 +72,19 @@ export const planNodesInputSchema = z
     message: 'Removing a node needs confirm: true.',
     path: ['confirm'],
   })
+  .refine((v) => v.callbackUrl === undefined || v.change === 'rehearse', {
+    message: 'A callback URL is given only for a rehearsal.',
+    path: ['callbackUrl'],
+  })
+  .refine(
+    (v) =>
+      v.waitSeconds === undefined ||
+      (v.change === 'rehearse' ? v.waitSeconds <= 300 : v.change === 'update' && v.waitSeconds >= 5),
+    {
+      message: 'waitSeconds: 5–3600 for a safe update, 3–300 for a rehearsal.',
+      path: ['waitSeconds'],
+    },
+  )
 /** See {@link planNodesInputSchema}. */
 export type PlanNodesInput = z.infer<typeof planNodesInputSchema>
 
@@ -246,25 +264,6 @@ export interface HostStatus {
   readonly problems: readonly StatusProblem[]
 }
 
-/**
- * Input of `rehearsePoc`: the profile and the node. `callbackUrl` replaces the configured callback
- * for this one rehearsal (to see what a wrong one does). `confirm: true` is required: the rehearsal
- * stops the ML node and starts a test generation on it.
- */
-export const rehearseInputSchema = z
-  .object({
-    ...profileChoice,
-    nodeId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/),
-    callbackUrl: z.string().trim().min(1).max(2048).optional(),
-    /** Seconds to wait for the first batch (default 20). */
-    waitSeconds: z.number().int().min(3).max(300).optional(),
-    confirm: z.literal(true),
-  })
-  .strict()
-  .refine(oneProfile.check, oneProfile.message)
-/** See {@link rehearseInputSchema}. */
-export type RehearseInput = z.infer<typeof rehearseInputSchema>
-
 /** Why a rehearsal's batches did not arrive. */
 export const REHEARSAL_CAUSES = [
   /** The callback names a Docker-internal host (`http://api:9100`) that a separate ML server cannot resolve. */
@@ -283,7 +282,10 @@ export const REHEARSAL_CAUSES = [
 /** One of {@link REHEARSAL_CAUSES}. */
 export type RehearsalCause = (typeof REHEARSAL_CAUSES)[number]
 
-/** Output of `rehearsePoc`. */
+/**
+ * The result of a PoC rehearsal (`planNodes` with change `rehearse`, then `applyPlan`): the `output` of
+ * the rehearsal's action.
+ */
 export interface RehearsalResult {
   readonly nodeId: string
   /** The ML server's address as the network server reaches it. */

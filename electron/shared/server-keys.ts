@@ -136,5 +136,7 @@ export const downloadKeysBackupInputSchema = z
       .optional(),
     /** Local folder or file path to save to (default: the data folder's backups/). */
     to: z.string().min(1).max(4096).optional(),
+    /** Refuse (CONFLICT, nothing written) when the file exists already, instead of replacing it. */
+    exclusive: z.boolean().optional(),
   })
   .strict()

@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
+import { bech32 } from '@scure/base'
 import { STANDINS_DIR, http, startRole, testAddress, testPubkey, type RunningRole } from './test-helpers'
 
 // Each test starts stand-in processes; on a loaded machine that takes longer than the default 5 s.
@@ -50,6 +51,9 @@ describe('bin/inferenced (stand-in)', () => {
     expect(add.stderr).toContain('STAND-IN inferenced')
     const address = /- address: (gonka1\S+)/.exec(add.stdout)?.[1] ?? ''
     expect(address).toMatch(/^gonka1[02-9ac-hj-np-z]{38}$/)
+    // File names as Cosmos SDK writes them: <name>.info and <hex of the 20 address bytes>.address.
+    const hex = Buffer.from(bech32.fromWords(bech32.decode(address as `${string}1${string}`).words)).toString('hex')
+    expect(fs.readdirSync(path.join(dir, 'keyring-file')).sort()).toEqual([`${hex}.address`, 'keyhash', 'warm.info'])
     expect(add.stdout).toContain('**Important** write this mnemonic phrase in a safe place.')
     const again = run(
       INFERENCED,

@@ -138,4 +138,31 @@ describe('cli export', () => {
     expect(await readFile(join(dirOut, 'group_vars/gonka/vault.yml'), 'utf8')).toMatch(/^\$ANSIBLE_VAULT;1\.1;AES256\n/)
     expect(await readFile(join(dirOut, 'inventory.ini'), 'utf8')).toContain('gpu1 ansible_host=10.9.0.8')
   })
+
+  it('export ansible names the password-login servers and the full command with --ask-pass, in the CLI language', async () => {
+    const init = memoryIo(env())
+    expect(
+      await main(['profile', 'init', '--name', 'Pw', '--topology', 'split', '--network', 'gonka@10.9.0.7', '--ml', 'gpu1=gonka@10.9.0.8'], init),
+    ).toBe(0)
+    // The network server logs in with a password (the app asks for it; it is never stored).
+    const file = join(dir, 'data', 'profiles', 'pw.json')
+    const stored = JSON.parse(await readFile(file, 'utf8')) as { servers: { role: string; auth: string }[] }
+    for (const s of stored.servers) if (s.role === 'network') s.auth = 'password'
+    await writeFile(file, JSON.stringify(stored))
+    const dirOut = join(dir, 'ansible-pw')
+    const io = memoryIo({ ...env(), GHW_VAULT_PASSWORD: 'vault-password-1', GHW_LANG: 'ru' })
+    expect(await main(['export', 'ansible', '--profile', 'pw', '--out', dirOut, '--skip-servers'], io)).toBe(0)
+    const said = io.lines.join('\n')
+    expect(said).toContain(`Запуск: cd ${dirOut} && ansible-playbook playbook.yml --ask-vault-pass --ask-pass`)
+    expect(said).toMatch(/входят по паролю: запускайте с --ask-pass/)
+    expect(said).toContain('gonka_become=True')
+    const json = memoryIo({ ...env(), GHW_VAULT_PASSWORD: 'vault-password-1' })
+    expect(await main(['export', 'ansible', '--profile', 'pw', '--out', dirOut, '--skip-servers', '--json'], json)).toBe(0)
+    expect(JSON.parse(json.lines.at(-1)!)).toMatchObject({
+      command: 'ansible-playbook playbook.yml --ask-vault-pass --ask-pass',
+      askBecomePass: [],
+      accessUnknown: true,
+    })
+    expect(await readFile(join(dirOut, 'README.md'), 'utf8')).toContain('--ask-pass')
+  })
 })

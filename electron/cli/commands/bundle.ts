@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises'
 import type { AppError } from '../../shared/result'
 import { followRun, newRunId, openCliService, printFailure, unwrap } from '../cli-service'
 import { CliUsageError, parseOptions, readHidden, type CliIo, type CliCommand } from '../io'
+import { cliLanguage } from '../language'
+import { renderDeployText } from '../../core/deploy/texts'
+import { ansibleRunNotes } from '../../core/bundle/ansible'
 
 /** Environment variable the bundle passphrase is read from (never a flag: flags end up in shell history). */
 export const PASSPHRASE_ENV = 'GHW_BUNDLE_PASSPHRASE'
@@ -72,6 +75,7 @@ async function exportAnsible(args: readonly string[], io: CliIo): Promise<number
         outDir: values.out,
         vaultPassword: password,
         ...(values['skip-servers'] ? { readServers: false } : {}),
+        language: cliLanguage(io.env),
       },
       { runId },
     )
@@ -81,7 +85,9 @@ async function exportAnsible(args: readonly string[], io: CliIo): Promise<number
     if (values.json) io.out(JSON.stringify(r))
     else {
       io.out(`Wrote ${r.files.length} files into ${r.dir}: ${r.files.join(', ')}.`)
-      io.out(`Run: cd ${r.dir} && ansible-playbook playbook.yml --ask-vault-pass`)
+      const language = cliLanguage(io.env)
+      io.out(renderDeployText({ key: 'bundle.ansible.run', params: { dir: r.dir, command: r.command } }, language))
+      for (const note of ansibleRunNotes(r, language)) io.out(`  ${note}`)
       for (const p of r.problems) io.out(`  could not read ${p.serverId}: ${p.message}`)
     }
     return r.problems.length > 0 ? 1 : 0
@@ -227,7 +233,10 @@ export const exportCommand: CliCommand = {
     `is read over SSH and stored only in group_vars/gonka/vault.yml, encrypted (Ansible Vault) with the`,
     `password from ${VAULT_PASSWORD_ENV}, else asked twice on the terminal. Host keys: the pinned ones`,
     '(known_hosts in DIR). Run: ansible-playbook playbook.yml --ask-vault-pass; a second run changes nothing.',
-    '  --json            print {dir, files[], problems[]}',
+    'No SSH or sudo password is ever written into DIR: servers that log in with a password need --ask-pass',
+    '(and sshpass); servers whose Docker needs sudo with a password, --ask-become-pass. The last lines, the',
+    'README and inventory.ini name those servers and give the full command.',
+    '  --json            print {dir, files[], problems[], command, askPass[], askBecomePass[], accessUnknown}',
   ].join('\n'),
   async run(args, io) {
     return exportBundle(args, io)

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { DeployPlan, LogBatch, LogLine } from '../../shared/deploy'
-import { confirm, confirmAndApply, printPlan as printSharedPlan } from '../plan-apply'
+import { confirmAndApply, printPlan } from '../plan-apply'
 import { cliLanguage } from '../language'
 import {
   followRun,
@@ -113,17 +113,6 @@ async function makePlan(
   )
 }
 
-/** Prints a plan for people in the CLI's language (kept for commands that print a plan themselves; see ../plan-apply). */
-export function printPlan(
-  io: CliIo,
-  plan: DeployPlan,
-  print: (line: string) => void = (l) => io.out(l),
-): void {
-  printSharedPlan(plan, print, cliLanguage(io.env))
-}
-
-export { confirm }
-
 /** `plan --profile P [--json]`. */
 export const planCommand: CliCommand = {
   name: 'plan',
@@ -137,7 +126,7 @@ export const planCommand: CliCommand = {
       const plan = await makePlan(cli, io, values)
       if (values.json === true)
         io.out(JSON.stringify({ hosts: plan.hosts.map((h) => ({ host: h.host, changes: h.changes })) }))
-      else printPlan(io, plan)
+      else printPlan(plan, (l) => io.out(l), cliLanguage(io.env))
       return 0
     } catch (error) {
       if (error instanceof CliServiceError) {
@@ -173,7 +162,6 @@ step and the reason are printed); 2 for a usage error or a refused confirmation;
         yes: values.yes === true,
         json: values.json === true,
         runPrefix: 'apply',
-        emptyMessage: 'Nothing to change: every server is as wanted.',
       })
       return outcome.exitCode
     } catch (error) {

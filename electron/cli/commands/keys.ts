@@ -3,7 +3,7 @@ import type { AppError } from '../../shared/result'
 import { openCliService } from '../cli-service'
 import { CliUsageError, parseOptions, readStdin, type CliCommand, type CliIo } from '../io'
 import type { AppService } from '../../core/service'
-import { keysWarm } from './server-keys'
+import { keysBackup, keysWarm } from './server-keys'
 
 /** Clears the screen and the scrollback (xterm and most terminals), so the words leave the terminal. */
 const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H'
@@ -133,7 +133,7 @@ async function keysImport(args: readonly string[], io: CliIo): Promise<number> {
 export const keysCommand: CliCommand = {
   name: 'keys',
   usage:
-    'keys new [--json] [--keep] | keys import --mnemonic-stdin | --pubkey B64 [--json] [--keep] | keys warm --profile P [--yes] [--json]',
+    'keys new [--json] [--keep] | keys import --mnemonic-stdin | --pubkey B64 [--json] [--keep] | keys warm --profile P [--yes] [--json] | keys backup --profile P --out DIR [--json]',
   summary:
     'Make or read the account (cold) key on this computer: address and ACCOUNT_PUBKEY; make the warm key on the server once.',
   help: [
@@ -152,16 +152,27 @@ export const keysCommand: CliCommand = {
     '  and .tmkms/ (sudo) in <dir>/.ghw/backups/, then the warm key KEY_NAME made once in the api container',
     "  (`docker compose run --rm --no-deps -T api sh -c '…'`, the keyring password from config.env on stdin).",
     '  An existing KEY_NAME is reused and said so; another existing key is shown and never replaced (exit 1).',
-    '  --json prints {"keyName","state","address"?,"made","reused","backups":[…]}.',
+    '  --json prints {"keyName","state","address"?,"made","reused","backups":[…]} with the fields of',
+    '  `apply --json` ("ok","planEmpty","actions":[{host,step,outcome,reason?}],"blocked","notices"); after a',
+    '  refused confirmation or a cancel, those fields only. The plan, the question and the progress are the',
+    '  ones of `apply`; Ctrl-C cancels (exit 130) and running it again resumes.',
+    'keys backup --profile P --out DIR [--name NAME] [--json]',
+    '  Copies the keys backup that step 3 (`keys warm`) made on the network server (.inference/keyring-file/',
+    '  and .tmkms/, a .tar.gz) into the folder DIR (made when missing), mode 0600: the newest one, or NAME.',
+    '  An existing file is never overwritten: refused, exit 1. Prints each file, its size and its server.',
+    '  --json prints {"files":[{"path","bytes","host"}]} ({"files":[],"error":{code,message}} on failure).',
+    '  Exit 1 when there is no backup yet (run step 3 / keys warm first) or it cannot be read or written.',
     'The words are never put on a command line, in a log, in a profile or in an error message.',
-    'Exit status: 0 done, 1 refused key, wrong words or a failed/blocked step, 2 wrong usage or refused confirmation.',
+    'Exit status: 0 done, 1 refused key, wrong words, a failed/blocked step or no backup to copy, 2 wrong usage or',
+    'refused confirmation, 130 cancelled (keys warm).',
   ].join('\n'),
   async run(args, io) {
     const [sub, ...rest] = args
     if (sub === 'new') return keysNew(rest, io)
     if (sub === 'import') return keysImport(rest, io)
     if (sub === 'warm') return keysWarm(rest, io)
-    throw new CliUsageError('Use "keys new", "keys import" or "keys warm".')
+    if (sub === 'backup') return keysBackup(rest, io)
+    throw new CliUsageError('Use "keys new", "keys import", "keys warm" or "keys backup".')
   },
 }
 

@@ -48,7 +48,7 @@ describe('nodes and status commands', () => {
     const a = io()
     expect(await main(['nodes', '--help'], a)).toBe(0)
     expect(a.lines.join('\n')).toMatch(
-      /nodes list --profile P \[--json\][\s\S]*127\.0\.0\.1:9200[\s\S]*rehearse --id ID --yes[\s\S]*Exit status, rehearse/,
+      /nodes list --profile P \[--json\][\s\S]*127\.0\.0\.1:9200[\s\S]*rehearse --id ID --yes[\s\S]*a plan like the others[\s\S]*Exit status, rehearse/,
     )
     const b = io()
     expect(await main(['status', '--help'], b)).toBe(0)
@@ -60,11 +60,13 @@ describe('nodes and status commands', () => {
     const e = io()
     expect(await main(['nodes', 'rehearsal', '--profile', profileFile, '--id', 'ml1'], e)).toBe(2)
     expect(e.errors.join('\n')).toContain('available: list, add, update, enable, disable, remove, rehearse')
-    // The rehearsal stops a node: refused without --yes, and it needs the node.
-    const h = io()
-    expect(await main(['nodes', 'rehearse', '--profile', profileFile, '--id', 'ml1'], h)).toBe(2)
-    expect(h.errors.join('\n')).toContain('pass --yes')
+    // The rehearsal needs the node; its --wait is bounded.
     expect(await main(['nodes', 'rehearse', '--profile', profileFile, '--yes'], io())).toBe(2)
+    const w = io()
+    expect(await main(['nodes', 'rehearse', '--profile', profileFile, '--id', 'ml1', '--wait', '1'], w)).toBe(
+      2,
+    )
+    expect(w.errors.join('\n')).toContain('--wait takes whole seconds from 3 to 300')
     expect(await main(['nodes', 'enable', '--profile', profileFile], io())).toBe(2)
     const r = io()
     expect(await main(['nodes', 'remove', '--profile', profileFile, '--id', 'ml1'], r)).toBe(2)

@@ -1,10 +1,10 @@
-import type { ApplyResult, DeployPlan } from '../../shared/deploy'
+import type { DeployPlan, I18nText } from '../../shared/deploy'
 import type { NodeChange, NodeRow, NodesListing, RehearsalResult } from '../../shared/nodes'
+import type { ProgressEvent } from '../../shared/progress'
 import type { Profile } from '../../shared/profile'
 import { renderDeployText } from '../../core/deploy/texts'
 import {
   CliServiceError,
-  followRun,
   newRunId,
   openCliService,
   printFailure,
@@ -12,7 +12,8 @@ import {
   type CliService,
 } from '../cli-service'
 import { CliUsageError, parseOptions, type CliCommand, type CliIo } from '../io'
-import { confirm, printPlan } from './deploy'
+import { cliLanguage } from '../language'
+import { confirmAndApply, EXIT, type PlanApplyJson } from '../plan-apply'
 
 /** One line of `nodes list --json`'s `nodes`. */
 export interface NodeJsonEntry {
@@ -110,24 +111,27 @@ export const nodesCommand: CliCommand = {
     '  remove   --id ID --yes: remove a node from the api (removing an unknown id says so).',
     'Options:',
     '  --yes         apply without asking (without it: asks on a terminal, refuses otherwise)',
-    '  --json        for add|update|enable|disable|remove: {"ok", "planEmpty", "actions":[{host, step,',
-    '                outcome, reason?}], "blocked":[texts], "notices":[texts]}',
+    '  --json        for add|update|enable|disable|remove|rehearse: {"ok", "planEmpty", "actions":[{host,',
+    '                step, outcome, reason?}], "blocked":[texts], "notices":[texts], "cancelled"?}',
     '  rehearse --id ID --yes: the PoC rehearsal (the FAQ’s simulation) of a node that serves no epoch',
-    '         (not registered, or disabled): stops the ML node, starts a test generation',
-    '         (POST /api/v1/pow/init/generate, sent from the network server) with the callback URL the',
-    '         api container uses, and says whether the network server received the batches or why not',
-    '         (wrong URL, callback unreachable, rejected, GPU error). Refused on an enabled node and',
-    '         while the node takes part in a PoC. --callback URL tries another callback base once;',
-    '         --wait S waits S seconds for the first batch (default 20). --json: {"nodeId", "received",',
-    '         "batches", "cause"?, "evidence"?, "callbackUrl", "callbackSource", "batchUrl", "host",',
-    '         "startedAt", "finishedAt"}; refused: {"refused": "enabled"|"inPoc"|"servingEpoch"}.',
+    '         (not registered, or disabled), a plan like the others: it shows the check, the stop of the',
+    '         ML node, the test generation (POST /api/v1/pow/init/generate, sent from the network server)',
+    '         with the callback URL the api container uses, the wait for the batches and the stop at the',
+    '         end; applied, it says whether the network server received the batches or why not (wrong',
+    '         URL, callback unreachable, rejected, GPU error). Refused (blocked, with the reason) on an',
+    '         enabled node and while the node takes part in a PoC. --callback URL tries another callback',
+    '         base once; --wait S waits S seconds for the first batch (3 to 300, default 20). --json: the',
+    '         fields above plus, once it ran, {"nodeId", "received", "batches", "cause"?, "evidence"?,',
+    '         "callbackUrl", "callbackSource", "batchUrl", "host", "startedAt", "finishedAt"}; refused:',
+    '         also {"refused": "enabled"|"inPoc"|"servingEpoch"}.',
     'node-config.json is read only on the api’s first start; later changes go through these commands.',
     'Exit status, rehearse: 0 when the batches arrived, 1 when they did not or it was refused or failed,',
-    '2 on wrong usage or without --yes.',
+    '2 on wrong usage or without --yes (the plan is shown), 130 when cancelled (Ctrl-C).',
     'Exit status, list: 0 when every node is registered as the profile says, 1 when one is missing,',
     'unknown, different, or the api cannot be read, 2 on wrong usage.',
-    'Exit status, changes: 0 when done (or nothing to do), 1 on a failure (the node, the step and the',
-    'reason are printed), 2 on wrong usage or a refused confirmation.',
+    'Exit status, changes: 0 when done (or nothing to do), 1 on a failure or a refused (blocked) plan',
+    '(the server, the step and the reason are printed), 2 on wrong usage or a refused confirmation,',
+    '130 when cancelled (Ctrl-C; the same command again resumes).',
   ].join('\n'),
   async run(args, io) {
     const [sub, ...rest] = args
@@ -185,6 +189,7 @@ async function planChange(
   id: string | undefined,
   host: string | undefined,
   waitSeconds?: number,
+  callbackUrl?: string,
 ): Promise<DeployPlan> {
   return unwrap(
     await cli.service.invoke(
@@ -195,6 +200,7 @@ async function planChange(
         ...(id !== undefined ? { nodeId: id } : {}),
         ...(host !== undefined ? { host } : {}),
         ...(waitSeconds !== undefined ? { waitSeconds } : {}),
+        ...(callbackUrl !== undefined ? { callbackUrl } : {}),
         ...(change === 'remove' ? { confirm: true as const } : {}),
       },
       { runId: newRunId('nodes-plan') },
@@ -221,7 +227,8 @@ async function runChange(
   const wait = values.wait === undefined ? undefined : Number(values.wait)
   if (wait !== undefined && (change !== 'update' || !Number.isInteger(wait) || wait < 5 || wait > 3600))
     throw new CliUsageError('--wait is for nodes update: whole seconds from 5 to 3600.')
-  if (change !== 'register' && change !== 'update' && values.id === undefined) throw new CliUsageError(`nodes ${sub} needs --id ID.`)
+  if (change !== 'register' && change !== 'update' && values.id === undefined)
+    throw new CliUsageError(`nodes ${sub} needs --id ID.`)
   if (values.host !== undefined && values.id === undefined) throw new CliUsageError('--host needs --id ID.')
   if (change === 'remove' && values.yes !== true) {
     io.err('Not removed: nodes remove needs --yes.')
@@ -231,62 +238,15 @@ async function runChange(
   try {
     const profile = await cli.resolveProfile(values.profile)
     const plan = await planChange(cli, profile, change, values.id, values.host, wait)
-    printPlan(io, plan, (l) => io.err(l))
-    const steps = plan.hosts.flatMap((h) => h.steps)
-    const notices = plan.hosts.flatMap((h) => h.notices).map((n) => renderDeployText(n))
-    const blocked = steps.flatMap((s) =>
-      s.changes
-        .filter((c) => c.kind === 'blocked')
-        .map((c) => ({ step: s.actionId, text: renderDeployText(c.summary) })),
-    )
-    const report = (ok: boolean, result?: ApplyResult): void => {
-      if (values.json !== true) return
-      const hostName = new Map(plan.hosts.map((h) => [h.hostId, h.host]))
-      io.out(
-        JSON.stringify({
-          ok,
-          planEmpty: plan.empty,
-          actions: (result?.actions ?? []).map((a) => ({
-            host: hostName.get(a.hostId) ?? a.hostId,
-            step: a.actionId,
-            outcome: a.outcome,
-            ...(a.reason ? { reason: a.reason } : {}),
-          })),
-          blocked: blocked.map((b) => b.text),
-          notices,
-        }),
-      )
-    }
-    if (blocked.length > 0) {
-      for (const b of blocked) io.err(`Refused, step ${b.step}: ${b.text}`)
-      report(false)
-      return 1
-    }
-    if (plan.empty) {
-      if (values.json !== true) io.out('Nothing to change: the api already has this.')
-      report(true)
-      return 0
-    }
-    if (values.yes !== true && !(await confirm(io))) {
-      io.err('Not applied: pass --yes (or answer y on a terminal).')
-      return 2
-    }
-    const runId = newRunId('nodes')
-    const stop = followRun(cli, io, runId, (e) => {
-      if (e.kind !== 'progress' && e.kind !== 'log')
-        io.err(`[${e.stepId}] ${e.kind}${e.detail ? `: ${e.detail}` : ''}`)
+    const outcome = await confirmAndApply(cli, io, plan, {
+      yes: values.yes === true,
+      json: values.json === true,
+      refuseBlocked: true,
+      runPrefix: 'nodes',
+      emptyMessage: 'Nothing to change: the api already has this.',
+      doneMessage: 'Done.',
     })
-    let result: ApplyResult
-    try {
-      result = unwrap(await cli.service.invoke('applyPlan', { planId: plan.planId }, { runId }))
-    } finally {
-      stop()
-    }
-    for (const a of result.actions.filter((x) => x.outcome === 'failed'))
-      io.err(`Failed on node step ${a.actionId}: ${a.reason ?? 'unknown reason'}`)
-    report(result.ok, result)
-    if (values.json !== true) io.out(result.ok ? 'Done.' : 'Not everything was applied (see above).')
-    return result.ok ? 0 : 1
+    return outcome.exitCode
   } catch (error) {
     if (error instanceof CliServiceError) {
       printFailure(io, error.error)
@@ -310,7 +270,80 @@ const CAUSE_WORDS: Record<NonNullable<RehearsalResult['cause']>, string> = {
   noBatches: 'no batch arrived and nothing says why; read the ML node’s and the api’s logs',
 }
 
-/** `nodes rehearse --profile P --id ID --yes`: the PoC rehearsal of one node that serves no epoch. */
+/** Why a rehearsal plan is refused (`deploy.node.change.rehearseRefused.<reason>`), when it is. */
+export function rehearsalRefusal(plan: DeployPlan): string | undefined {
+  const prefix = 'deploy.node.change.rehearseRefused.'
+  for (const c of plan.hosts.flatMap((h) => h.changes))
+    if (c.kind === 'blocked' && c.summary.key.startsWith(prefix)) return c.summary.key.slice(prefix.length)
+  return undefined
+}
+
+/** The rehearsal's result in an apply's actions (its action's `output`), when it ran. */
+function rehearsalOf(outputs: readonly unknown[]): RehearsalResult | undefined {
+  return outputs.find(
+    (o): o is RehearsalResult =>
+      typeof o === 'object' && o !== null && typeof (o as { received?: unknown }).received === 'boolean',
+  )
+}
+
+/**
+ * Shows the rehearsal's plan, gets it approved (or refuses it when blocked), applies it through
+ * {@link confirmAndApply} and prints its result; the exit code and --json line as `nodes rehearse --help` says.
+ */
+export async function rehearseWithPlan(
+  cli: Pick<CliService, 'service'>,
+  io: CliIo,
+  plan: DeployPlan,
+  options: { readonly yes: boolean; readonly json: boolean; readonly nodeId: string },
+): Promise<number> {
+  const { json } = options
+  const language = cliLanguage(io.env)
+  // The one --json line of confirmAndApply, completed with the rehearsal's own fields.
+  const lines: string[] = []
+  const inner: CliIo = {
+    out: (line) => (json ? lines.push(line) : io.out(line)),
+    err: (line) => io.err(line),
+    stdin: io.stdin,
+    env: io.env,
+    ...(io.terminal !== undefined ? { terminal: io.terminal } : {}),
+  }
+  const outcome = await confirmAndApply(cli, inner, plan, {
+    yes: options.yes,
+    json,
+    refuseBlocked: true,
+    runPrefix: 'nodes-rehearse',
+    doneMessage: `The rehearsal of ${options.nodeId} ran:`,
+    onEvent: (e: ProgressEvent) => {
+      if (e.kind === 'progress') {
+        const title = (e.data as { title?: I18nText } | undefined)?.title
+        if (title) io.err(`[${e.stepId}] ${renderDeployText(title, language)}`)
+      } else if (e.kind !== 'log') io.err(`[${e.stepId}] ${e.kind}${e.detail ? `: ${e.detail}` : ''}`)
+    },
+  })
+  const result = rehearsalOf(outcome.result?.actions.map((a) => a.output) ?? [])
+  const refused = rehearsalRefusal(plan)
+  if (json) {
+    const answer: PlanApplyJson & Partial<RehearsalResult> & { refused?: string } = {
+      ...outcome.json,
+      ...(result ?? {}),
+      ...(refused !== undefined && outcome.result === undefined ? { refused } : {}),
+    }
+    io.out(JSON.stringify(answer))
+  } else if (result) {
+    const v = result
+    io.out(`Callback: ${v.callbackUrl} (${v.callbackSource}); batches sent to ${v.batchUrl}/generated`)
+    if (v.received) io.out(`Received: the network server got ${v.batches} batch(es) from ${v.nodeId}.`)
+    else {
+      io.out(`Not received: the network server got no batch from ${v.nodeId}.`)
+      if (v.cause) io.out(`Cause (${v.cause}): ${CAUSE_WORDS[v.cause]}.`)
+    }
+    if (v.evidence) io.out(`  ${v.evidence}`)
+  }
+  if (outcome.exitCode === EXIT.ok && result && !result.received) return EXIT.failed
+  return outcome.exitCode
+}
+
+/** `nodes rehearse --profile P --id ID --yes`: the PoC rehearsal of one node that serves no epoch, as a plan. */
 async function runRehearse(rest: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseOptions([...rest], {
     profile: { type: 'string' },
@@ -325,54 +358,18 @@ async function runRehearse(rest: readonly string[], io: CliIo): Promise<number> 
   const wait = values.wait === undefined ? undefined : Number(values.wait)
   if (wait !== undefined && (!Number.isInteger(wait) || wait < 3 || wait > 300))
     throw new CliUsageError('--wait takes whole seconds from 3 to 300.')
-  if (values.yes !== true) {
-    io.err(
-      `Not started: the rehearsal stops ML node ${values.id} and starts a test generation on it; pass --yes.`,
-    )
-    return 2
-  }
+  const json = values.json === true
   const cli = await openCliService(io)
   try {
     const profile = await cli.resolveProfile(values.profile)
-    const runId = newRunId('nodes-rehearse')
-    const stop = followRun(cli, io, runId, (e) => {
-      if (values.json !== true && e.kind === 'start') io.err(`[${e.stepId}]`)
-    })
-    let r
-    try {
-      r = await cli.service.invoke(
-        'rehearsePoc',
-        {
-          profile,
-          nodeId: values.id,
-          confirm: true,
-          ...(values.callback !== undefined ? { callbackUrl: values.callback } : {}),
-          ...(wait !== undefined ? { waitSeconds: wait } : {}),
-        },
-        { runId },
-      )
-    } finally {
-      stop()
-    }
-    if (!r.ok) {
-      const reason = r.error.details?.['reason']
-      if (values.json === true && r.error.code === 'CONFLICT' && typeof reason === 'string')
-        io.out(JSON.stringify({ refused: reason, message: r.error.message }))
-      printFailure(io, r.error)
+    const plan = await planChange(cli, profile, 'rehearse', values.id, undefined, wait, values.callback)
+    return await rehearseWithPlan(cli, io, plan, { yes: values.yes === true, json, nodeId: values.id })
+  } catch (error) {
+    if (error instanceof CliServiceError) {
+      printFailure(io, error.error)
       return 1
     }
-    const v = r.value
-    if (values.json === true) io.out(JSON.stringify(v))
-    else {
-      io.out(`Callback: ${v.callbackUrl} (${v.callbackSource}); batches sent to ${v.batchUrl}/generated`)
-      if (v.received) io.out(`Received: the network server got ${v.batches} batch(es) from ${v.nodeId}.`)
-      else {
-        io.out(`Not received: the network server got no batch from ${v.nodeId}.`)
-        if (v.cause) io.out(`Cause (${v.cause}): ${CAUSE_WORDS[v.cause]}.`)
-      }
-      if (v.evidence) io.out(`  ${v.evidence}`)
-    }
-    return v.received ? 0 : 1
+    throw error
   } finally {
     await cli.close()
   }

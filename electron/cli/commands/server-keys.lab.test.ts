@@ -1,6 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { bech32 } from '@scure/base'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { labHost, type LabHost } from '../../../e2e/lab'
 import { COLD_PASSWORD, coldCli, makeColdKey } from '../../../e2e/lab/cold-key'
@@ -22,6 +25,8 @@ import {
   startLabService,
 } from '../../test-support/lab-setup'
 import type { AppService } from '../../core/service'
+
+const execFileP = promisify(execFile)
 
 // Step 3 on the server against the lab (real sshd, dockerd, compose; Gonka stand-ins): the keys backup
 // before any change, the warm key made once in the api container and reused, registration confirmed
@@ -167,8 +172,194 @@ describeLab('step 3 on the server: backup, warm key, registration, grants (lab)'
     // CLI: keys warm says it reuses the key.
     const io = memoryIo({ HOME: dataDir, GHW_USER_DATA_DIR: dataDir })
     expect(await main(['keys', 'warm', '--profile', profile.id, '--yes', '--json'], io)).toBe(0)
-    expect(JSON.parse(io.lines.join(''))).toMatchObject({ keyName: 'lab-warm', reused: true, made: false })
+    // The JSON of every writing command (as `apply --json`), with keys warm's own fields alongside.
+    expect(JSON.parse(io.lines.join(''))).toEqual({
+      ok: true,
+      planEmpty: true,
+      actions: [],
+      blocked: [],
+      notices: expect.arrayContaining([
+        `The warm key lab-warm exists already (${s.warm.address ?? ''}): it is reused, not made again`,
+      ]) as unknown,
+      keyName: 'lab-warm',
+      state: 'present',
+      address: s.warm.address,
+      reused: true,
+      made: false,
+      backups: (await status()).backups.map((b) => b.path),
+    })
+    expect(io.errors.join('\n')).toContain('  nothing to change')
+    // The same in Russian for people: the plan and the outcome in the CLI's language.
+    const ru = memoryIo({ HOME: dataDir, GHW_USER_DATA_DIR: dataDir, GHW_LANG: 'ru' })
+    expect(await main(['keys', 'warm', '--profile', profile.id, '--yes'], ru)).toBe(0)
+    expect(ru.errors).toContain('  менять нечего')
+    expect(ru.lines).toEqual([
+      'Менять нечего: каждый сервер уже в нужном состоянии.',
+      `Использован повторно (уже существует): горячий ключ lab-warm ${s.warm.address ?? ''}`,
+    ])
   }, 300_000)
+
+  // What `inferenced keys list` in the api container says (the old, slow way: a throw-away container).
+  const keysListed = async (): Promise<Array<{ name: string; address: string }>> => {
+    const out = await sh(
+      net,
+      `cd ${JOIN} && set -a && . ./config.env && set +a && docker compose -f docker-compose.yml run --rm --no-deps -T api sh -c 'printf "%s\\n" "$KEYRING_PASSWORD" | inferenced keys list --keyring-backend file --output json' 2>/dev/null`,
+    )
+    return JSON.parse(out.split('\n').find((l) => l.trim().startsWith('[')) ?? '[]') as Array<{
+      name: string
+      address: string
+    }>
+  }
+  /** Containers created on net while `during` runs (docker events), and `docker ps -a` before/after. */
+  const containersMadeDuring = async (
+    during: () => Promise<void>,
+  ): Promise<{ before: number; after: number; created: string[] }> => {
+    const count = async (): Promise<number> => Number((await sh(net, 'docker ps -aq | wc -l')).trim())
+    const before = await count()
+    const since = (await sh(net, 'date +%s')).trim()
+    await during()
+    await new Promise((r) => setTimeout(r, 1100))
+    const until = (await sh(net, 'date +%s')).trim()
+    const after = await count()
+    const events = await sh(
+      net,
+      `docker events --since ${since} --until ${until} --filter type=container --filter event=create --format '{{.Actor.Attributes.name}}'`,
+    )
+    return { before, after, created: events.split('\n').filter((l) => l.trim() !== '') }
+  }
+
+  it('a deployment plan on a server with a keyring reads the warm key without creating any container', async () => {
+    const truth = await keysListed()
+    expect(truth.map((k) => k.name)).toEqual(['lab-warm'])
+    let notices = ''
+    const seen = await containersMadeDuring(async () => {
+      for (let i = 0; i < 2; i++) {
+        const r = await service.invoke('planDeployment', { profileId: profile.id }, { runId: runId('plan') })
+        if (!r.ok) throw new Error(r.error.message)
+        notices = JSON.stringify(r.value.hosts.flatMap((h) => h.notices))
+      }
+    })
+    expect(seen.created).toEqual([])
+    expect(seen.after).toBe(seen.before)
+    // The same answer as the container gave: present, and the address read from the file names.
+    const s = await status()
+    expect(s.warm).toMatchObject({ state: 'present', keyName: 'lab-warm', address: truth[0]?.address })
+    expect(s.warm.reason).toBeUndefined()
+    expect(notices).toContain('deploy.keys.cannotServe.titleHost')
+  }, 180_000)
+
+  it('with two keys and no api running the address is said to be unknown; a running api is asked by exec', async () => {
+    // A second key in the keyring (made here by the test, as a user might have done by hand).
+    const addSecond = await sh(
+      net,
+      `cd ${JOIN} && set -a && . ./config.env && set +a && docker compose -f docker-compose.yml run --rm --no-deps -T api sh -c 'printf "%s\\n" "$KEYRING_PASSWORD" | inferenced keys add lab-second --keyring-backend file --no-backup >/dev/null 2>&1; echo rc=$?'`,
+    )
+    expect(addSecond).toContain('rc=0')
+    const truth = await keysListed()
+    const warmTruth = truth.find((k) => k.name === 'lab-warm')?.address
+    expect(truth.map((k) => k.name).sort()).toEqual(['lab-second', 'lab-warm'])
+    try {
+      const stopped = await status()
+      expect(stopped.warm).toMatchObject({ state: 'present', keyName: 'lab-warm' })
+      expect(stopped.warm.address).toBeUndefined()
+      expect(stopped.warm.keys.map((k) => k.name)).toEqual(['lab-second', 'lab-warm'])
+      expect(stopped.warm.reason).toMatch(/more than one key.*keyring password/)
+      const p = await keysPlan({ steps: ['warm'] })
+      expect(p.empty).toBe(true)
+      expect(JSON.stringify(p.hosts[0]?.notices)).toContain('deploy.keys.notice.warmReusedNoAddress')
+
+      // The api running: asked with docker compose exec (no new container), the addresses are known.
+      await sh(
+        net,
+        `cd ${JOIN} && set -a && . ./config.env && set +a && docker compose -f docker-compose.yml up -d --no-deps api >/dev/null 2>&1`,
+      )
+      let running: ServerKeysStatus | undefined
+      const seen = await containersMadeDuring(async () => {
+        running = await status()
+      })
+      expect(seen.created).toEqual([])
+      expect(running?.warm).toMatchObject({ state: 'present', address: warmTruth })
+      expect(running?.warm.keys).toEqual(
+        expect.arrayContaining(truth.map((k) => ({ name: k.name, address: k.address }))),
+      )
+    } finally {
+      // Back as before: api stopped and removed, the second key's files gone.
+      const secondAddr = truth.find((k) => k.name === 'lab-second')?.address ?? ''
+      const hex = Buffer.from(
+        bech32.fromWords(bech32.decode(secondAddr as `${string}1${string}`).words),
+      ).toString('hex')
+      await sh(
+        net,
+        `cd ${JOIN} && set -a && . ./config.env && set +a && docker compose -f docker-compose.yml rm -sf api >/dev/null 2>&1; sudo rm -f .inference/keyring-file/lab-second.info .inference/keyring-file/${hex}.address`,
+      )
+    }
+    expect((await status()).warm).toMatchObject({
+      state: 'present',
+      address: warmTruth,
+      keys: [{ name: 'lab-warm' }],
+    })
+  }, 240_000)
+
+  it('keys backup copies the newest backup (a real tar.gz with the keyring) mode 0600, never over a file', async () => {
+    const s = await status()
+    const newest = s.backups[0]
+    expect(newest?.name).toMatch(/^keys-[0-9TZ]+\.tar\.gz$/)
+    const out = mkdtempSync(join(tmpdir(), 'ghw-keys-backup-'))
+    try {
+      const dir = join(out, 'saved')
+      const env = { HOME: dataDir, GHW_USER_DATA_DIR: dataDir }
+      const io = memoryIo(env)
+      expect(await main(['keys', 'backup', '--profile', profile.id, '--out', dir, '--json'], io)).toBe(0)
+      const answer = JSON.parse(io.lines.join('')) as {
+        files: { path: string; bytes: number; host: string }[]
+      }
+      const path = join(dir, newest?.name ?? '')
+      expect(answer.files).toEqual([{ path, bytes: statSync(path).size, host: net.name }])
+      expect(statSync(path).mode & 0o777).toBe(0o600)
+      // A real gzip'd tar (listed by tar itself) holding the keyring made by keys warm and .tmkms.
+      const listing = (await execFileP('tar', ['-tzf', path])).stdout
+      expect(listing).toMatch(/keyring-file\/.*\.info/)
+      expect(listing).toContain('.tmkms/secrets/priv_validator_key.json')
+      expect(listing).not.toContain(CANARY)
+
+      // A second run into the same folder refuses (exit 1), says so, and leaves the first file as it was.
+      const before = readFileSync(path)
+      const mtime = statSync(path).mtimeMs
+      const again = memoryIo(env)
+      expect(await main(['keys', 'backup', '--profile', profile.id, '--out', dir], again)).toBe(1)
+      expect(again.errors.join('\n')).toContain(`${path} exists already and is never overwritten`)
+      expect(readFileSync(path).equals(before)).toBe(true)
+      expect(statSync(path).mtimeMs).toBe(mtime)
+      expect(readdirSync(dir)).toEqual([newest?.name])
+
+      // A deployment folder without backups: exit 1, "run step 3 / keys warm first", nothing written.
+      const bare = await service.invoke('saveProfile', {
+        profile: {
+          ...profile,
+          id: 'lab-keys-bare',
+          name: 'lab keys bare',
+          deployment: { ...profile.deployment!, dir: '~/gonka-keys-bare' },
+        },
+      })
+      if (!bare.ok) throw new Error(bare.error.message)
+      const none = memoryIo(env)
+      const noneDir = join(out, 'none')
+      expect(await main(['keys', 'backup', '--profile', 'lab-keys-bare', '--out', noneDir], none)).toBe(1)
+      expect(none.errors.join('\n')).toContain(
+        `There is no keys backup on ${net.name} yet: run step 3 first (\`keys warm --profile lab-keys-bare\`)`,
+      )
+      expect(existsSync(noneDir)).toBe(false)
+
+      // Human output: the path and the size, in the CLI's language.
+      const zh = memoryIo({ ...env, GHW_LANG: 'zh-CN' })
+      expect(await main(['keys', 'backup', '--profile', profile.id, '--out', join(out, 'zh')], zh)).toBe(0)
+      expect(zh.lines.join('\n')).toContain(
+        `已写入 ${join(out, 'zh', newest?.name ?? '')}（${before.length} 字节`,
+      )
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
+  }, 120_000)
 
   it('shows a different existing key and never makes a second one', async () => {
     const other = await service.invoke('saveProfile', {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -62,6 +62,9 @@ describe('keys warm, register, grants: usage', () => {
     expect(await main(['keys', '--help'], k)).toBe(0)
     expect(k.lines.join('\n')).toMatch(/keys warm --profile P/)
     expect(k.lines.join('\n')).toMatch(/reused and said so; another existing key is shown and never replaced/)
+    expect(k.lines.join('\n')).toMatch(/keys backup --profile P --out DIR/)
+    expect(k.lines.join('\n')).toMatch(/never overwritten: refused, exit 1/)
+    expect(k.lines.join('\n')).toContain('{"files":[{"path","bytes","host"}]}')
     const r = memoryIo()
     expect(await main(['register', '--help'], r)).toBe(0)
     expect(r.lines.join('\n')).toMatch(/register --profile P \[--wait\]/)
@@ -82,6 +85,10 @@ describe('keys warm, register, grants: usage', () => {
     [['grants', '--profile', 'x', '--cold-key', 'a b']],
     [['grants', '--profile', 'x', '--bogus']],
     [['keys', 'cold']],
+    [['keys', 'backup', '--out', 'x']],
+    [['keys', 'backup', '--profile', 'x']],
+    [['keys', 'backup', '--profile', 'x', '--out', 'x', '--name', '../etc/passwd']],
+    [['keys', 'backup', '--profile', 'x', '--out', 'x', '--force']],
   ])('refuses %j with exit 2 before reading anything', async (args) => {
     const io = memoryIo(env())
     expect(await main(args, io)).toBe(2)
@@ -99,5 +106,23 @@ describe('keys warm, register, grants: usage', () => {
     const out = JSON.parse(io.lines.join('\n')) as Record<string, unknown>
     expect(out).toEqual({ complete: false, error: 'no warm key address yet' })
     expect(io.errors.join('\n')).toMatch(/cannot serve yet: there is no warm key/)
+  }, 60_000)
+
+  it('keys backup: --out must be a folder (exit 2); a server it cannot reach is exit 1, said in the CLI language', async () => {
+    const file = join(dir, 'a-file')
+    await writeFile(file, 'x')
+    const usage = memoryIo({ HOME: saved, GHW_USER_DATA_DIR: saved })
+    expect(await main(['keys', 'backup', '--profile', 'keys-cli', '--out', file], usage)).toBe(2)
+    expect(usage.errors.join('\n')).toMatch(/--out takes a folder/)
+
+    const out = join(dir, 'backups-zh')
+    const zh = memoryIo({ HOME: saved, GHW_USER_DATA_DIR: saved, GHW_LANG: 'zh-CN' })
+    expect(await main(['keys', 'backup', '--profile', 'keys-cli', '--out', out, '--json'], zh)).toBe(1)
+    const answer = JSON.parse(zh.lines.join('')) as { files: unknown[]; error: { code: string } }
+    expect(answer.files).toEqual([])
+    expect(answer.error.code).toMatch(/^[A-Z_]+$/)
+    // Not "no backup yet": the key file is missing, and that reason is shown as it is.
+    expect(zh.errors.join('\n')).toContain('无法保存 net 的密钥备份：The key file')
+    expect(zh.errors.join('\n')).not.toContain('还没有密钥备份')
   }, 60_000)
 })

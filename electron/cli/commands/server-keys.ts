@@ -1,7 +1,14 @@
-import type { ApplyResult, DeployPlan } from '../../shared/deploy'
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import type { DeployPlan, I18nText } from '../../shared/deploy'
+import type { ProgressEvent } from '../../shared/progress'
 import type { ServerKeysStatus } from '../../shared/server-keys'
 import { renderDeployText } from '../../core/deploy/texts'
 import { permissionName } from '../../core/gonka/server-keys'
+import { networkServerOf } from '../../core/gonka/nodes-view'
+import { cliLanguage } from '../language'
+import { confirmAndApply, EXIT, type PlanApplyOutcome } from '../plan-apply'
+import { textsFor } from '../texts'
 import {
   CliServiceError,
   followRun,
@@ -12,7 +19,6 @@ import {
   type CliService,
 } from '../cli-service'
 import { CliUsageError, parseOptions, type CliCommand, type CliIo } from '../io'
-import { confirm, printPlan } from './deploy'
 
 function requireProfile(value: string | undefined): string {
   if (value === undefined || value === '') throw new CliUsageError('--profile is required')
@@ -27,33 +33,41 @@ function seconds(value: string | undefined, flag: string): number | undefined {
   return n
 }
 
-/** Plans the given steps, shows the plan on stderr, asks (or --yes), applies; true when every step is done. */
+/** Step 3's progress on stderr: logs, each step's title, starts and ends. */
+function keysEvent(e: ProgressEvent, io: CliIo): void {
+  const language = cliLanguage(io.env)
+  if (e.kind === 'log') io.err(`[${e.stepId}] ${e.detail ?? ''}`)
+  else if (e.kind === 'progress') {
+    const title = (e.data as { title?: I18nText } | undefined)?.title
+    if (title) io.err(`[${e.stepId}] ${renderDeployText(title, language)}`)
+  } else io.err(`[${e.stepId}] ${e.kind}${e.detail ? `: ${e.detail}` : ''}`)
+}
+
+/**
+ * Plans the given steps, then the shared plan → confirm (or --yes) → apply path of every writing
+ * command (../plan-apply): the same plan, question, progress, "Failed on HOST, step STEP: REASON" and
+ * exit codes as `apply`. The `--json` line is printed by the caller with its own fields added.
+ */
 async function planAndApply(
   cli: CliService,
   io: CliIo,
   input: { profileId: string; steps: Array<'backup' | 'warm' | 'register'>; registerWaitSeconds?: number },
-  yes: boolean,
-): Promise<{ plan: DeployPlan; result?: ApplyResult; refused?: boolean }> {
+  flags: { yes: boolean; json: boolean },
+): Promise<{ plan: DeployPlan; outcome: PlanApplyOutcome }> {
   const plan = unwrap(await cli.service.invoke('planServerKeys', input, { runId: newRunId('keys-plan') }))
-  printPlan(io, plan, (l) => io.err(l))
-  if (plan.empty) return { plan }
-  if (!yes && !(await confirm(io))) return { plan, refused: true }
-  const runId = newRunId('keys-apply')
-  const stop = followRun(cli, io, runId, (e) => {
-    if (e.kind === 'log') io.err(`[${e.stepId}] ${e.detail ?? ''}`)
-    else if (e.kind === 'progress') {
-      const title = (e.data as { title?: { key: string } } | undefined)?.title
-      if (title) io.err(`[${e.stepId}] ${renderDeployText(title)}`)
-    } else io.err(`[${e.stepId}] ${e.kind}${e.detail ? `: ${e.detail}` : ''}`)
+  const outcome = await confirmAndApply(cli, io, plan, {
+    yes: flags.yes,
+    json: flags.json,
+    printJson: false,
+    runPrefix: 'keys-apply',
+    onEvent: keysEvent,
   })
-  try {
-    const result = unwrap(await cli.service.invoke('applyPlan', { planId: plan.planId }, { runId }))
-    for (const a of result.actions.filter((x) => x.outcome === 'failed'))
-      io.err(`Failed: ${a.actionId}: ${a.reason ?? 'unknown reason'}`)
-    return { plan, result }
-  } finally {
-    stop()
-  }
+  return { plan, outcome }
+}
+
+/** True when the confirmation was refused or the apply cancelled: the command ends there (exit 2 or 130). */
+function stopped(outcome: PlanApplyOutcome): boolean {
+  return outcome.exitCode === EXIT.notConfirmed || outcome.exitCode === EXIT.cancelled
 }
 
 function blocked(plan: DeployPlan): boolean {
@@ -85,23 +99,30 @@ export async function keysWarm(args: readonly string[], io: CliIo): Promise<numb
   const profileArg = requireProfile(values.profile)
   return withCli(io, async (cli) => {
     const profile = await cli.resolveProfile(profileArg)
-    const { plan, result, refused } = await planAndApply(
+    const json = values.json === true
+    const t = textsFor(io.env)
+    const { plan, outcome } = await planAndApply(
       cli,
       io,
       { profileId: profile.id, steps: ['backup', 'warm'] },
-      values.yes === true,
+      { yes: values.yes === true, json },
     )
-    if (refused) {
-      io.err('Not applied: pass --yes (or answer y on a terminal).')
-      return 2
+    if (stopped(outcome)) {
+      if (json) io.out(JSON.stringify(outcome.json))
+      return outcome.exitCode
     }
-    if (plan.empty && blocked(plan)) return 1
+    if (plan.empty && blocked(plan)) {
+      if (json) io.out(JSON.stringify(outcome.json))
+      return EXIT.failed
+    }
+    const result = outcome.result
     const s = unwrap(await cli.service.invoke('getServerKeysStatus', { profileId: profile.id }))
     const made =
       result?.actions.some((a) => a.actionId.endsWith('/keys/warm') && a.outcome === 'done') ?? false
-    if (values.json === true)
+    if (json)
       io.out(
         JSON.stringify({
+          ...outcome.json,
           keyName: s.warm.keyName,
           state: s.warm.state,
           ...(s.warm.address ? { address: s.warm.address } : {}),
@@ -112,14 +133,76 @@ export async function keysWarm(args: readonly string[], io: CliIo): Promise<numb
       )
     else if (s.warm.state === 'present')
       io.out(
-        `${made ? 'Made' : 'Reused (it exists already)'}: warm key ${s.warm.keyName} ${s.warm.address ?? ''}`.trim(),
+        t(made ? 'cli.keys.warmMade' : 'cli.keys.warmReused', {
+          keyName: s.warm.keyName,
+          address: s.warm.address ?? '',
+        }).trim(),
       )
     else if (s.warm.state === 'other')
       io.out(
-        `The keyring holds ${s.warm.keys.map((k) => `${k.name}${k.address ? ` (${k.address})` : ''}`).join(', ')}; ` +
-          `no second key is made. Set KEY_NAME to it (step 4) to use it.`,
+        t('cli.keys.warmOther', {
+          keys: s.warm.keys.map((k) => `${k.name}${k.address ? ` (${k.address})` : ''}`).join(', '),
+        }),
       )
-    return s.warm.state === 'present' && (result?.ok ?? true) ? 0 : 1
+    return s.warm.state === 'present' && outcome.exitCode === EXIT.ok ? EXIT.ok : EXIT.failed
+  })
+}
+
+/** One archive `keys backup` saved: where, how big, from which server. */
+export interface KeysBackupFile {
+  readonly path: string
+  readonly bytes: number
+  readonly host: string
+}
+
+/**
+ * `keys backup --profile P --out DIR [--name NAME] [--json]`: copies the keys backup step 3 made on the
+ * network server (the newest, or NAME) into DIR, mode 0600, never over an existing file.
+ */
+export async function keysBackup(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseOptions(args, {
+    profile: { type: 'string' },
+    out: { type: 'string' },
+    name: { type: 'string' },
+    json: { type: 'boolean' },
+  })
+  const profileArg = requireProfile(values.profile)
+  if (values.out === undefined || values.out === '') throw new CliUsageError('--out DIR is required')
+  const name = values.name
+  if (name !== undefined && !/^keys-[0-9TZ]+\.tar\.gz$/.test(name))
+    throw new CliUsageError('--name takes a backup name such as keys-20261202T101500Z.tar.gz')
+  const dir = resolve(values.out)
+  const existing = await stat(dir).catch(() => undefined)
+  if (existing !== undefined && !existing.isDirectory())
+    throw new CliUsageError(`--out takes a folder; ${dir} is a file.`)
+  const json = values.json === true
+  const t = textsFor(io.env)
+  return withCli(io, async (cli) => {
+    const profile = await cli.resolveProfile(profileArg)
+    const host = networkServerOf(profile)
+    const hostName = host ? host.name || host.address : profile.name
+    const r = await cli.service.invoke('downloadKeysBackup', {
+      profileId: profile.id,
+      to: `${dir}/`,
+      exclusive: true,
+      ...(name !== undefined ? { name } : {}),
+    })
+    if (!r.ok) {
+      if (json) io.out(JSON.stringify({ files: [], error: { code: r.error.code, message: r.error.message } }))
+      if (r.error.code === 'CONFLICT')
+        io.err(t('cli.keysBackup.exists', { path: String(r.error.details?.path ?? dir) }))
+      else if (r.error.details?.noBackup === true && name === undefined)
+        io.err(t('cli.keysBackup.none', { host: hostName, profile: profileArg }))
+      else {
+        io.err(t('cli.keysBackup.failed', { host: hostName, reason: r.error.message }))
+        if (r.error.hint) io.err(r.error.hint)
+      }
+      return EXIT.failed
+    }
+    const file: KeysBackupFile = { path: r.value.path, bytes: r.value.bytes, host: r.value.host }
+    if (json) io.out(JSON.stringify({ files: [file] }))
+    else io.out(t('cli.keysBackup.wrote', { ...file, name: r.value.name }))
+    return EXIT.ok
   })
 }
 
@@ -142,11 +225,14 @@ Options:
   --wait        wait until the seed shows the participant (default up to 600 s, --timeout S)
   --timeout S   seconds to wait with --wait
   --yes         apply without asking (without it: asks on a terminal, refuses otherwise)
-  --json        print {"registered":bool,"address":"gonka1…","url"?:…,"status"?:…}
+  --json        print {"registered":bool,"address":"gonka1…","url"?:…,"status"?:…} with the fields of
+                \`apply --json\` ("ok","planEmpty","actions":[{host,step,outcome,reason?}],"blocked","notices");
+                after a refused confirmation or a cancel, those fields only
 Exit codes: 0 registered (the seed shows it); 1 failed, blocked, or not shown in time (the known causes
 are printed: registration closed or allowlisted, the account exists already — a repeat never updates the
 URL, use \`inferenced tx inference submit-new-participant\` — or the account holds GNK but never sent a
-transaction); 2 wrong usage or a refused confirmation; 3 sent but not confirmed yet (no --wait).`,
+transaction); 2 wrong usage or a refused confirmation; 3 sent but not confirmed yet (no --wait);
+130 cancelled (Ctrl-C; running it again resumes).`,
   async run(args, io) {
     const { values } = parseOptions(args, {
       profile: { type: 'string' },
@@ -160,7 +246,9 @@ transaction); 2 wrong usage or a refused confirmation; 3 sent but not confirmed 
     if (timeout !== undefined && values.wait !== true) throw new CliUsageError('--timeout goes with --wait')
     return withCli(io, async (cli) => {
       const profile = await cli.resolveProfile(profileArg)
-      const { plan, result, refused } = await planAndApply(
+      const json = values.json === true
+      const t = textsFor(io.env)
+      const { plan, outcome } = await planAndApply(
         cli,
         io,
         {
@@ -168,17 +256,19 @@ transaction); 2 wrong usage or a refused confirmation; 3 sent but not confirmed 
           steps: ['backup', 'register'],
           registerWaitSeconds: values.wait === true ? (timeout ?? 600) : 20,
         },
-        values.yes === true,
+        { yes: values.yes === true, json },
       )
-      if (refused) {
-        io.err('Not applied: pass --yes (or answer y on a terminal).')
-        return 2
+      if (stopped(outcome)) {
+        if (json) io.out(JSON.stringify(outcome.json))
+        return outcome.exitCode
       }
+      const result = outcome.result
       const s = unwrap(await cli.service.invoke('getServerKeysStatus', { profileId: profile.id }))
       const registered = s.registration.state === 'registered'
-      if (values.json === true)
+      if (json)
         io.out(
           JSON.stringify({
+            ...outcome.json,
             registered,
             ...(s.registration.address ? { address: s.registration.address } : {}),
             ...(s.registration.url ? { url: s.registration.url } : {}),
@@ -188,8 +278,11 @@ transaction); 2 wrong usage or a refused confirmation; 3 sent but not confirmed 
       else
         io.out(
           registered
-            ? `Registered: the seed shows ${s.registration.address ?? ''}${s.registration.url ? ` (${s.registration.url})` : ''}.`
-            : `Not registered: the seed does not show ${s.registration.address ?? 'the account'}.`,
+            ? t(s.registration.url ? 'cli.keys.registeredUrl' : 'cli.keys.registered', {
+                address: s.registration.address ?? '',
+                url: s.registration.url ?? '',
+              })
+            : t('cli.keys.notRegistered', { address: s.registration.address ?? t('cli.keys.theAccount') }),
         )
       if (registered) return 0
       if (plan.empty && blocked(plan)) return 1
@@ -197,7 +290,7 @@ transaction); 2 wrong usage or a refused confirmation; 3 sent but not confirmed 
         (a) => a.actionId.endsWith('/keys/register') && a.code === 'TIMEOUT',
       )
       if (timedOut && values.wait !== true) {
-        io.err('Sent, not confirmed yet: run `register --profile P --wait` to wait for the seed.')
+        io.err(t('cli.keys.sentNotConfirmed', { profile: profileArg }))
         return 3
       }
       return 1

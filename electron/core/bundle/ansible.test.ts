@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { PROFILE_SCHEMA_VERSION, type Profile } from '../../shared/profile'
-import { ansibleExport } from './ansible'
+import { ansibleExport, ansibleRunAdvice, ansibleRunNotes } from './ansible'
 import { vaultDecrypt, vaultEncrypt } from './ansible-vault'
 
 const KEYRING = 'Keyring-{{ not a template }}-$HOME'
@@ -52,7 +52,8 @@ describe('ansible vault', () => {
 describe('ansible export', () => {
   it('writes an inventory per role, the pinned host keys and node-config, with config.env only in the vault', () => {
     const out = files()
-    expect(out['inventory.ini']).toContain('[network]\nnet ansible_host=10.0.0.2 ansible_port=22 ansible_user=gonka')
+    expect(out['inventory.ini']).toContain('[network]\n# net logs in with a password')
+    expect(out['inventory.ini']).toContain('\nnet ansible_host=10.0.0.2 ansible_port=22 ansible_user=gonka')
     expect(out['inventory.ini']).toContain('gpu1 ansible_host=10.0.0.3 ansible_port=2222 ansible_user=gonka ansible_ssh_private_key_file="/home/me/.ssh/id"')
     expect(out['known_hosts']).toBe('10.0.0.2 ssh-ed25519 AAAAC3Nz\n')
     expect(out['files/gpu1/node-config.json']).toBe('[{"id":"gpu1"}]\n')
@@ -70,6 +71,73 @@ describe('ansible export', () => {
     expect(plays.map((p) => p.hosts)).toEqual(['gonka', 'network:combined', 'ml:combined', 'network:combined'])
     expect(plays[1]!.tasks.map((t) => t.name)).toEqual(['Start tmkms and node', 'Start the rest of the network node'])
     expect(JSON.stringify(plays[3])).toContain('ansible.builtin.uri')
+  })
+
+  it('says --ask-pass for password-login servers (inventory, README, advice) and writes no password anywhere', () => {
+    const SSH_PASSWORD = 'canary-ssh-pass-a7'
+    const out = ansibleExport({
+      profile: profile(),
+      pins: {},
+      servers: [{ serverId: 'net', configEnv: 'export KEY_NAME=warm\n' }],
+      vaultPassword: VAULT,
+      appVersion: '1.0.0',
+      access: {
+        net: { dockerViaSudo: false, sudoNeedsPassword: true },
+        gpu1: { dockerViaSudo: true, sudoNeedsPassword: true },
+      },
+    })
+    const inv = out['inventory.ini']!
+    expect(inv).toContain('# net logs in with a password: run ansible-playbook with --ask-pass (needs sshpass).')
+    expect(inv).not.toContain('# gpu1 logs in with a password')
+    expect(inv).toMatch(/^net ansible_host=10\.0\.0\.2 ansible_port=22 ansible_user=gonka ansible_ssh_common_args='\{\{ gonka_ssh_args \}\}'$/m)
+    expect(inv).toMatch(/^gpu1 .* gonka_become=True$/m)
+    expect(inv).toContain('# gpu1 reaches Docker through sudo')
+    expect(inv).not.toMatch(/ansible_(ssh_)?pass|ansible_become_pass(word)?/)
+    const readme = out['README.md']!
+    expect(readme).toContain('ansible-playbook playbook.yml --ask-vault-pass --ask-pass --ask-become-pass')
+    expect(readme).toContain('net log in with a password: run with --ask-pass')
+    expect(readme).toContain('gpu1 reach Docker through sudo')
+    for (const [path, text] of Object.entries(out)) expect(text, path).not.toContain(SSH_PASSWORD)
+    // The docker tasks run as root only where Docker needs sudo, in the folder found as the SSH user.
+    const plays = parse(out['playbook.yml']!) as { tasks: Record<string, unknown>[] }[]
+    const start = plays[1]!.tasks[0]!
+    expect(start['become']).toBe('{{ gonka_become | default(false) }}')
+    expect((start['ansible.builtin.shell'] as { chdir: string }).chdir).toBe('{{ gonka_join.stdout }}')
+
+    expect(ansibleRunAdvice(profile(), undefined)).toEqual({
+      command: 'ansible-playbook playbook.yml --ask-vault-pass --ask-pass',
+      askPass: ['net'],
+      askBecomePass: [],
+      accessUnknown: true,
+    })
+    const keyOnly = { ...profile(), servers: profile().servers.filter((x) => x.auth === 'key') }
+    expect(ansibleRunAdvice(keyOnly, {}).command).toBe('ansible-playbook playbook.yml --ask-vault-pass')
+  })
+
+  it('words the login notes in English, Chinese and Russian', () => {
+    const advice = ansibleRunAdvice(profile(), { gpu1: { dockerViaSudo: true, sudoNeedsPassword: true } })
+    for (const lang of ['en', 'zh-CN', 'ru'] as const) {
+      const notes = ansibleRunNotes(advice, lang)
+      expect(notes, lang).toHaveLength(3)
+      for (const n of notes) expect(n, lang).not.toMatch(/bundle\.ansible|\{\{/)
+      expect(notes[0], lang).toContain('--ask-pass')
+      expect(notes[1], lang).toContain('--ask-become-pass')
+    }
+    expect(ansibleRunNotes(advice, 'ru')[0]).toContain('по паролю')
+    expect(ansibleRunNotes(advice, 'zh-CN')[0]).toContain('密码登录')
+  })
+
+  it('reaches a server behind a jump host through ProxyCommand with the pinned known_hosts', () => {
+    const p = profile()
+    const jumped: Profile = {
+      ...p,
+      servers: [p.servers[1]!, { ...p.servers[0]!, id: 'inner', name: 'inner', address: '10.0.1.9', jumpHostId: 'gpu1' }],
+    }
+    const inv = ansibleExport({ profile: jumped, pins: {}, servers: [], vaultPassword: VAULT, appVersion: '1' })['inventory.ini']!
+    const line = inv.split('\n').find((l) => l.startsWith('inner '))!
+    expect(line).toContain(
+      `ansible_ssh_common_args='{{ gonka_ssh_args }} -o ProxyCommand="ssh -o UserKnownHostsFile={{ playbook_dir }}/known_hosts -o StrictHostKeyChecking=yes -i /home/me/.ssh/id -p 2222 -W %h:%p gonka@10.0.0.3"'`,
+    )
   })
 
   const noAnsible = spawnSync('ansible-playbook', ['--version']).status !== 0

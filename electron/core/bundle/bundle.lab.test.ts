@@ -332,6 +332,12 @@ describeLab('config bundle and support bundle on the lab: launch, export, import
     expect(r.problems).toEqual([])
     for (const f of r.files)
       if (!f.endsWith('vault.yml')) expect(readFileSync(join(dir, f), 'utf8'), f).not.toContain(KEYRING)
+    // net logs in with a password: said, never written (the SSH password is a canary here).
+    expect(r).toMatchObject({ askPass: ['net'], askBecomePass: [], accessUnknown: false })
+    expect(r.command).toBe('ansible-playbook playbook.yml --ask-vault-pass --ask-pass')
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('--ask-pass')
+    expect(readFileSync(join(dir, 'inventory.ini'), 'utf8')).toMatch(/# net logs in with a password: .*--ask-pass/)
+    for (const f of r.files) expect(readFileSync(join(dir, f), 'utf8'), f).not.toContain(net.password)
     // Start from nothing on both servers: the playbook alone brings the deployment back.
     await Promise.all([wipe(net, 'docker-compose.yml'), wipe(ml1, 'docker-compose.mlnode.yml')])
     const passFile = join(out, 'vault-pass')

@@ -186,4 +186,26 @@ describe('DeployEngine', () => {
     expect(readFileSync(t.journal.pathOf('p1'), 'utf8')).not.toContain(canary)
     expect(t.markers.get('net')).not.toContain(canary)
   })
+
+  it("keeps an action's journal facts with its start and gives its output on done and on a re-run", async () => {
+    const { engine, journal, fileAction, files } = setup()
+    const plain = fileAction('net', 'a', 'A')
+    const action: Action<string | undefined> = {
+      ...plain,
+      journalData: (current) => ({ before: current ?? 'none' }),
+      output: (current) => (current === undefined ? undefined : { seen: current }),
+    }
+    const plan = await engine.plan({ profileId: 'p1', actions: [action], hosts, signal: signal() })
+    const first = await engine.apply({ planId: plan.planId, runId: 'r1', signal: signal() })
+    expect(first.actions).toEqual([
+      { actionId: 'net/a', hostId: 'net', outcome: 'done', output: { seen: 'A' } },
+    ])
+    expect((await journal.read('p1')).find((e) => e.event === 'start')?.data).toEqual({ before: 'none' })
+    // The same plan again: nothing new is done, the output is still given.
+    const again = await engine.apply({ planId: plan.planId, runId: 'r2', signal: signal() })
+    expect(again.actions).toEqual([
+      { actionId: 'net/a', hostId: 'net', outcome: 'skipped', output: { seen: 'A' } },
+    ])
+    expect(files.get('net:a')).toBe('A')
+  })
 })

@@ -320,7 +320,7 @@ export class DeployEngine {
         if (changes.length === 0) {
           // Done already (an earlier, interrupted run got this far): nothing to write.
           await record({ ...base, event: 'skip' })
-          return finish(action, { ...base, outcome: 'skipped' })
+          return finish(action, { ...base, outcome: 'skipped', ...outputOf(action, current) })
         }
         const blocked = changes.find((c) => c.kind === 'blocked')
         if (blocked) {
@@ -328,7 +328,8 @@ export class DeployEngine {
             details: { actionId: action.id, reasonKey: blocked.summary.key },
           })
         }
-        await record({ ...base, event: 'start' })
+        const data = action.journalData?.(current)
+        await record({ ...base, event: 'start', ...(data && Object.keys(data).length > 0 ? { data } : {}) })
         started = true
         await writeMarker(action.hostId, action.id, 'started')
         const ctx: ActionContext = {
@@ -354,7 +355,7 @@ export class DeployEngine {
         await writeMarker(action.hostId, action.id, 'done').catch((error: unknown) =>
           this.deps.log?.warn('host marker not written', { actionId: action.id, error: String(error) }),
         )
-        return finish(action, { ...base, outcome: 'done' })
+        return finish(action, { ...base, outcome: 'done', ...outputOf(action, after) })
       } catch (error) {
         const appError = toAppError(error)
         if (appError.code === 'INTERNAL')
@@ -414,6 +415,12 @@ export class DeployEngine {
     const entries = await this.deps.journal.read(profileId)
     return new Set(entries.filter((e) => e.planId === planId && e.event === 'start').map((e) => e.actionId))
   }
+}
+
+/** The action's output for its result, when it has one. */
+function outputOf(action: AnyAction, state: unknown): { output?: unknown } {
+  const output = action.output?.(state)
+  return output === undefined ? {} : { output }
 }
 
 function safeJson(text: string): unknown {

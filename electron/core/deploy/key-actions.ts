@@ -10,7 +10,8 @@ import type {
 import { dockerFor, listContainerStates } from '../docker/docker-client'
 import { runCompose } from '../docker/compose'
 import { AppFailure } from '../errors'
-import { accountFromPubkey } from '../gonka/keys'
+import { bech32 } from '@scure/base'
+import { accountFromPubkey, GONKA_ADDRESS_PREFIX } from '../gonka/keys'
 import { PublicApiClient } from '../gonka/public-api'
 import { participantStatusName } from '../gonka/public-api'
 import {
@@ -249,7 +250,55 @@ interface WarmState {
   readonly view: WarmKeyView
 }
 
-/** Reads the keyring: names from the folder (sudo), addresses from `inferenced keys list` in the api container. */
+/** What the keyring folder's file names tell without the password (Cosmos SDK's `file` keyring). */
+export interface KeyringFiles {
+  /** Key names, from `<name>.info` (the 99designs file backend percent-escapes `%` and `/` in names). */
+  readonly names: string[]
+  /** Addresses (bech32 `gonka`), from `<hex of the address bytes>.address`. */
+  readonly addresses: string[]
+}
+
+/**
+ * Reads the names of `.inference/keyring-file/`: Cosmos SDK writes each key as two items, `<name>.info`
+ * (the record) and `<hex(address bytes)>.address` (pointing at the name), each file's content encrypted
+ * (JWE) under the keyring password, its name not. So the names and the set of addresses are known
+ * without the password; which address belongs to which name only when there is one of each.
+ */
+export function parseKeyringFiles(fileNames: readonly string[]): KeyringFiles {
+  const names: string[] = []
+  const addresses: string[] = []
+  for (const raw of fileNames) {
+    const f = raw.trim()
+    if (f.endsWith('.info') && f.length > 5) {
+      try {
+        names.push(decodeURIComponent(f.slice(0, -5)))
+      } catch {
+        names.push(f.slice(0, -5))
+      }
+      continue
+    }
+    const m = /^([0-9a-f]{40}|[0-9a-f]{64})\.address$/i.exec(f)
+    if (m?.[1]) addresses.push(bech32.encode(GONKA_ADDRESS_PREFIX, bech32.toWords(hexToBytes(m[1]))))
+  }
+  return { names: names.sort(), addresses: addresses.sort() }
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2)
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16)
+  return out
+}
+
+/** Said when the names do not tell which address is whose and the api is not running to ask. */
+export const ADDRESS_NEEDS_PASSWORD =
+  'The keyring holds more than one key: which address belongs to which name is encrypted under the keyring password. Start the api (step 6) to read it.'
+
+/**
+ * Reads the warm key without creating anything on the server: the keyring folder's file names (sudo,
+ * no password); when they leave an address unknown (more than one key) and the api container runs,
+ * `inferenced keys list` by `docker compose exec` in it (the password from the container's own
+ * environment to stdin, never a command line). Never a throw-away `docker compose run`.
+ */
 export async function readWarmKey(h: HostContext, signal: AbortSignal): Promise<WarmState> {
   const keyName = h.settings.keyName.trim()
   const join = await h.joinDir(signal)
@@ -262,7 +311,7 @@ cd "$1" 2>/dev/null || { echo "nojoin"; exit 0; }
 [ -f config.env ] || echo "noconfig"
 [ -f ${NETWORK_COMPOSE} ] || echo "nocompose"
 if [ -e .inference/keyring-file ]; then
-  $S ls -1 .inference/keyring-file 2>/dev/null | sed -n 's/\\.info$//p' | sed 's/^/key:/' || echo "nosudo"
+  if L="$($S ls -1 .inference/keyring-file 2>/dev/null)"; then printf '%s\\n' "$L" | sed 's/^/file:/'; else echo "nosudo"; fi
 fi
 true`,
       'sh',
@@ -271,44 +320,92 @@ true`,
     signal,
   )
   const lines = r.stdout.split('\n').map((l) => l.trim())
-  const names = lines.filter((l) => l.startsWith('key:')).map((l) => l.slice(4))
+  const files = parseKeyringFiles(lines.filter((l) => l.startsWith('file:')).map((l) => l.slice(5)))
+  const names = files.names
   const notReady = lines.includes('nojoin')
     ? 'nojoin'
-    : lines.includes('nocompose')
-      ? 'nocompose'
-      : lines.includes('noconfig')
-        ? 'noconfig'
-        : keyName === ''
-          ? 'nokeyname'
-          : undefined
+    : lines.includes('nosudo')
+      ? 'nosudo'
+      : lines.includes('nocompose')
+        ? 'nocompose'
+        : lines.includes('noconfig')
+          ? 'noconfig'
+          : keyName === ''
+            ? 'nokeyname'
+            : undefined
   let keys: Array<{ name: string; address?: string }> = names.map((name) => ({ name }))
   let reason: string | undefined
-  if (names.length > 0 && notReady === undefined) {
-    const list = await runInApi(
-      h,
-      'printf "%s\\n" "$KEYRING_PASSWORD" | inferenced keys list --keyring-backend file --output json 2>/dev/null',
-      signal,
-    )
-    const json = list.output.split('\n').find((l) => l.trim().startsWith('['))
-    try {
-      const parsed = JSON.parse(json ?? '') as Array<{ name?: string; address?: string }>
+  const [onlyName] = names
+  const [onlyAddress] = files.addresses
+  if (names.length === 1 && files.addresses.length === 1 && onlyName && onlyAddress) {
+    keys = [{ name: onlyName, address: onlyAddress }]
+  } else if (names.length > 0) {
+    const listed = notReady === undefined ? await listKeysInRunningApi(h, join, signal) : undefined
+    if (listed) {
       keys = names.map((name) => {
-        const address = parsed.find((k) => k.name === name)?.address
+        const address = listed.find((k) => k.name === name)?.address
         return address ? { name, address } : { name }
       })
-    } catch {
-      reason = 'The keyring could not be listed in the api container (is the image pulled?).'
-    }
+    } else
+      reason =
+        names.length > 1
+          ? ADDRESS_NEEDS_PASSWORD
+          : 'The keyring has no address entry for this key: its address is encrypted under the keyring password. Start the api (step 6) to read it.'
   }
   const mine = keys.find((k) => k.name === keyName)
   const view: WarmKeyView = {
-    state: mine ? 'present' : keys.length > 0 ? 'other' : notReady === 'nojoin' ? 'unknown' : 'missing',
+    state: mine
+      ? 'present'
+      : keys.length > 0
+        ? 'other'
+        : notReady === 'nojoin' || notReady === 'nosudo'
+          ? 'unknown'
+          : 'missing',
     keyName,
     ...(mine?.address ? { address: mine.address } : {}),
     keys,
-    ...(reason ? { reason } : {}),
+    ...(notReady === 'nosudo'
+      ? { reason: 'The keyring folder is root’s and sudo asked for a password (step 1 checks it).' }
+      : reason
+        ? { reason }
+        : {}),
   }
   return { join, keyName, ready: notReady === undefined, ...(notReady ? { notReady } : {}), view }
+}
+
+/**
+ * `inferenced keys list` inside the api container when it already runs (`docker compose exec`: no new
+ * container); undefined when it does not run or the list cannot be read.
+ */
+async function listKeysInRunningApi(
+  h: HostContext,
+  join: string,
+  signal: AbortSignal,
+): Promise<Array<{ name?: string; address?: string }> | undefined> {
+  const project = posix.basename(join)
+  const states = await listContainerStates(dockerFor(h.pool, h.target), h.target).catch(() => [])
+  if (!states.some((c) => c.project === project && c.service === 'api' && c.state === 'running'))
+    return undefined
+  const r = await runCompose(h.pool, h.target, {
+    dir: join,
+    files: [NETWORK_COMPOSE],
+    args: [
+      'exec',
+      '-T',
+      'api',
+      'sh',
+      '-c',
+      'printf "%s\\n" "$KEYRING_PASSWORD" | inferenced keys list --keyring-backend file --output json 2>/dev/null',
+    ],
+    signal,
+    timeoutMs: 60_000,
+  })
+  const json = `${r.stdout}`.split('\n').find((l) => l.trim().startsWith('['))
+  try {
+    return JSON.parse(json ?? '') as Array<{ name?: string; address?: string }>
+  } catch {
+    return undefined
+  }
 }
 
 export function warmKeyAction(h: HostContext, dependsOn: string[]): AnyAction {
@@ -341,13 +438,20 @@ export function warmKeyAction(h: HostContext, dependsOn: string[]): AnyAction {
       ]
     },
     notices(s: WarmState): I18nText[] {
-      return s.view.state === 'present'
-        ? [t('notice.warmReused', { keyName: s.keyName, address: s.view.address ?? '?' })]
-        : []
+      if (s.view.state !== 'present') return []
+      return s.view.address
+        ? [t('notice.warmReused', { keyName: s.keyName, address: s.view.address })]
+        : [t('notice.warmReusedNoAddress', { keyName: s.keyName })]
     },
     async apply(ctx: ActionContext): Promise<void> {
       // Never a second key: read the keyring again right before writing to it.
       const again = await readWarmKey(h, ctx.signal)
+      if (again.notReady === 'nosudo' || again.notReady === 'nojoin')
+        throw new AppFailure(
+          'REMOTE_COMMAND_FAILED',
+          `The keyring on ${h.target.host} cannot be read (${again.notReady}); no key is made without knowing what is there.`,
+          { hint: 'The SSH user needs passwordless sudo (step 1 checks it).', details: { host: h.target.host } },
+        )
       if (again.view.keys.length > 0)
         throw new AppFailure(
           'CONFLICT',

@@ -45,6 +45,16 @@ export interface Action<S = unknown> {
    * that changes exactly when the plan would change.
    */
   fingerprint?(current: S): string
+  /**
+   * Facts kept with the action's start in the local journal (read back by {@link inspect} when an
+   * interrupted run resumes, e.g. a node's state before the action changed it). Never a secret.
+   */
+  journalData?(current: S): Readonly<Record<string, string | number | boolean>> | undefined
+  /**
+   * What the user is shown after the action (in its {@link ActionResult}'s `output`), from the state
+   * read after apply, or when an earlier run of the same plan already did it.
+   */
+  output?(current: S): unknown
   /** Notices shown with the plan (e.g. why the host cannot serve yet); not changes. */
   notices?(current: S): readonly I18nText[]
 }

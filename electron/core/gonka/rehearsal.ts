@@ -187,7 +187,10 @@ async function remoteLines(
 }
 
 /** The api container's callback URL, read on the network server (only that one variable leaves it). */
-async function apiCallback(deps: RehearsalDeps, signal: AbortSignal): Promise<string | undefined> {
+async function apiCallback(
+  deps: Pick<RehearsalDeps, 'exec' | 'networkTarget'>,
+  signal: AbortSignal,
+): Promise<string | undefined> {
   const r = await remoteLines(
     deps.exec,
     deps.networkTarget,
@@ -212,11 +215,50 @@ const ML_LOGS = `for c in $(docker ps --filter label=com.docker.compose.service 
 done`
 const PROBE = 'timeout 5 bash -c \'exec 3<>"/dev/tcp/$1/$2"\' probe "$1" "$2"'
 
-/** Runs the rehearsal for one node (see the module comment). */
+/** The callback base a rehearsal uses and where it comes from. */
+export interface RehearsalCallback {
+  readonly url: string
+  readonly source: RehearsalResult['callbackSource']
+}
+
+/**
+ * The callback a rehearsal uses: the given one, else the running api container's, else the
+ * profile's, else the Docker-internal default.
+ */
+export async function resolveCallback(
+  deps: Pick<RehearsalDeps, 'exec' | 'networkTarget' | 'profileCallback'>,
+  given: string | undefined,
+  signal: AbortSignal,
+): Promise<RehearsalCallback> {
+  if (given !== undefined) return { url: given, source: 'input' }
+  const fromApi = await apiCallback(deps, signal)
+  if (fromApi) return { url: fromApi, source: 'api-container' }
+  if (deps.profileCallback) return { url: deps.profileCallback, source: 'profile' }
+  return { url: DOCKER_INTERNAL_CALLBACK, source: 'default' }
+}
+
+/** The ML node's own state (`GET /api/v1/state`: e.g. STOPPED, INFERENCE, POW), when it says one. */
+export async function mlStateOf(
+  deps: Pick<RehearsalDeps, 'mlRequest'>,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const answer = await deps.mlRequest('GET', '/api/v1/state', undefined, signal)
+  try {
+    return (JSON.parse(answer.text) as { state?: string }).state
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Runs the rehearsal for one node (see the module comment); `callback` is the one the plan showed
+ * (otherwise it is resolved here). Refuses again, right before it stops the node, when the node may not
+ * be rehearsed now.
+ */
 export async function rehearsePoc(
   deps: RehearsalDeps,
   node: ExpectedNode,
-  options: { callbackUrl?: string; waitSeconds?: number; signal: AbortSignal },
+  options: { callbackUrl?: string; callback?: RehearsalCallback; waitSeconds?: number; signal: AbortSignal },
 ): Promise<RehearsalResult> {
   const { signal } = options
   const now = deps.now ?? (() => new Date())
@@ -228,32 +270,12 @@ export async function rehearsePoc(
   const item = items.find((i) => i.node.id === node.nodeId)
   const before = refusalOf(item)
   if (before) refuse(node.nodeId, before)
-  const stateAnswer = await deps.mlRequest('GET', '/api/v1/state', undefined, signal)
-  let mlState: string | undefined
-  try {
-    mlState = (JSON.parse(stateAnswer.text) as { state?: string }).state
-  } catch {
-    mlState = undefined
-  }
-  const during = refusalOf(item, mlState)
+  const during = refusalOf(item, await mlStateOf(deps, signal))
   if (during) refuse(node.nodeId, during)
 
-  let callbackSource: RehearsalResult['callbackSource']
-  let callbackUrl: string
-  const fromApi = options.callbackUrl === undefined ? await apiCallback(deps, signal) : undefined
-  if (options.callbackUrl !== undefined) {
-    callbackUrl = options.callbackUrl
-    callbackSource = 'input'
-  } else if (fromApi) {
-    callbackUrl = fromApi
-    callbackSource = 'api-container'
-  } else if (deps.profileCallback) {
-    callbackUrl = deps.profileCallback
-    callbackSource = 'profile'
-  } else {
-    callbackUrl = DOCKER_INTERNAL_CALLBACK
-    callbackSource = 'default'
-  }
+  const callback = options.callback ?? (await resolveCallback(deps, options.callbackUrl, signal))
+  const callbackUrl = callback.url
+  const callbackSource = callback.source
   const model = node.models[0]?.id ?? ''
   const batchUrl = batchUrlOf(callbackUrl, model)
   const startedAt = now().toISOString()

@@ -2,15 +2,20 @@ import { describe, expect, it } from 'vitest'
 import type { JournalEntry } from '../../shared/deploy'
 import { renderDeployText } from '../deploy/texts'
 import type { AdminNodeItem } from './admin-api'
-import { describeSafeUpdate, interruptedIn, servesNoWork } from './safe-update'
+import { describeSafeUpdate, enabledBeforeOf, interruptedIn, servesNoWork } from './safe-update'
 
-const entry = (event: JournalEntry['event'], actionId = 'net/ml-node/ml1/safe-update'): JournalEntry => ({
+const entry = (
+  event: JournalEntry['event'],
+  actionId = 'net/ml-node/ml1/safe-update',
+  data?: JournalEntry['data'],
+): JournalEntry => ({
   at: '2026-01-01T00:00:00Z',
   runId: 'r',
   planId: 'p',
   actionId,
   hostId: 'net',
   event,
+  ...(data ? { data } : {}),
 })
 const base = { known: true, enabled: true, configDiff: [], imageChanges: [], interrupted: false }
 
@@ -66,5 +71,41 @@ describe('safe update of an ML node', () => {
         item({ admin_state: { enabled: false }, current_status: 'FAILED', poc_current_status: 'GENERATING' }),
       ),
     ).toBe(true)
+  })
+
+  it('leaves a node the user had disabled disabled, and says so in the plan', () => {
+    const changes = describeSafeUpdate('ml1', {
+      ...base,
+      enabled: false,
+      enabledBefore: false,
+      configDiff: ['models'],
+    })
+    expect(changes.map((c) => c.summary.key.replace('deploy.node.change.', ''))).toEqual([
+      'safeDrain',
+      'update',
+      'safeHealthy',
+      'safeStaysDisabled',
+    ])
+    expect(JSON.stringify(changes)).not.toContain('/enable')
+    expect(renderDeployText(changes[3]?.summary ?? { key: '' })).toMatch(/stays disabled as before/)
+    // An interrupted update of such a node that has nothing left to do does not enable it either.
+    expect(
+      describeSafeUpdate('ml1', { ...base, enabled: false, enabledBefore: false, interrupted: true }),
+    ).toEqual([])
+  })
+
+  it('reads the state before the update from the journal when an interrupted one resumes', () => {
+    const id = 'net/ml-node/ml1/safe-update'
+    const was = (enabledBefore: boolean) => entry('start', id, { enabledBefore })
+    // Not interrupted, or enabled now: the state now is the state before.
+    expect(enabledBeforeOf([was(false)], id, true, true)).toBe(true)
+    expect(enabledBeforeOf([], id, false, false)).toBe(false)
+    // Interrupted: what the first run journaled, not the disabled state the update itself made.
+    expect(enabledBeforeOf([was(true), entry('fail', id)], id, false, true)).toBe(true)
+    expect(enabledBeforeOf([was(false), entry('fail', id), was(false)], id, false, true)).toBe(false)
+    // An earlier finished update does not count.
+    expect(enabledBeforeOf([was(false), entry('end', id), was(true)], id, false, true)).toBe(true)
+    // Not journaled (an old journal): the safe side, it stays disabled.
+    expect(enabledBeforeOf([entry('start', id)], id, false, true)).toBe(false)
   })
 })

@@ -15,10 +15,13 @@ import type { MlAnswer } from './rehearsal'
 /**
  * Safe update of one registered ML node (new image, args or model): disable → wait until it serves
  * no work → recreate its containers (when the compose file names another image) and send the new
- * settings → wait until it is healthy → enable. One engine action per node on the network server's
+ * settings → wait until it is healthy → enable (only when it was enabled before: a node the user had
+ * disabled stays disabled). One engine action per node on the network server's
  * queue, each depending on the previous node's, so nodes are updated one at a time. An interrupted
  * update (the local journal has its start and no end) leaves the node disabled; planning again
- * finishes it (the steps still to do, or only the enable).
+ * finishes it (the steps still to do, or only the enable). Whether the node was enabled before is
+ * kept with the action's start in the local journal, so a resumed update (which finds the node disabled
+ * by the update itself) still knows it.
  */
 
 const t = (key: string, params?: Record<string, string | number>): I18nText => ({
@@ -59,6 +62,11 @@ export interface SafeUpdateState {
   readonly imageChanges: readonly ImageChange[]
   /** An earlier safe update of this node started and did not end. */
   readonly interrupted: boolean
+  /**
+   * Whether the node was enabled before this safe update (the journal's when an interrupted one
+   * resumes); false: it stays disabled at the end.
+   */
+  readonly enabledBefore?: boolean
   /** Models of the new settings that are not in the governance list (then nothing is done). */
   readonly unknownModels?: readonly string[]
 }
@@ -83,6 +91,30 @@ export function interruptedIn(entries: readonly JournalEntry[], actionId: string
   return last !== undefined && last.event !== 'end' && last.event !== 'skip'
 }
 
+/**
+ * Whether the node was enabled before the safe update, as its interrupted run journaled it: an
+ * enabled node now was enabled (the update disables it first); otherwise the journaled fact, or
+ * disabled when the journal does not say (the safe side: it is not given work behind the user's back).
+ */
+export function enabledBeforeOf(
+  entries: readonly JournalEntry[],
+  actionId: string,
+  enabled: boolean | undefined,
+  interrupted: boolean,
+): boolean | undefined {
+  if (enabled !== false || !interrupted) return enabled
+  const mine = entries.filter((e) => e.actionId === actionId)
+  let from = 0
+  mine.forEach((e, i) => {
+    if (e.event === 'end' || e.event === 'skip') from = i + 1
+  })
+  for (const e of mine.slice(from)) {
+    const v = e.event === 'start' ? e.data?.['enabledBefore'] : undefined
+    if (typeof v === 'boolean') return v
+  }
+  return false
+}
+
 /** The changes of a safe update from `state` (`[]` when nothing is to do). */
 export function describeSafeUpdate(id: string, state: SafeUpdateState): DeployChange[] {
   if (!state.known) return []
@@ -92,8 +124,9 @@ export function describeSafeUpdate(id: string, state: SafeUpdateState): DeployCh
       summary: t('change.unknownModel', { model }),
     }))
   const needs = state.configDiff.length > 0 || state.imageChanges.length > 0
+  const reEnable = state.enabledBefore !== false
   if (!needs) {
-    if (state.interrupted && state.enabled === false)
+    if (state.interrupted && state.enabled === false && reEnable)
       return [
         {
           kind: 'command',
@@ -129,11 +162,20 @@ export function describeSafeUpdate(id: string, state: SafeUpdateState): DeployCh
       summary: t('change.update', { id, fields: state.configDiff.join(', ') }),
     })
   out.push({ kind: 'command', command: 'GET /health (until 200)', summary: t('change.safeHealthy', { id }) })
-  out.push({
-    kind: 'command',
-    command: `POST /admin/v1/nodes/${id}/enable`,
-    summary: t('change.safeEnable', { id }),
-  })
+  out.push(
+    reEnable
+      ? {
+          kind: 'command',
+          command: `POST /admin/v1/nodes/${id}/enable`,
+          summary: t('change.safeEnable', { id }),
+        }
+      : {
+          // Not a request: said in the plan so the user sees the node is not enabled by the update.
+          kind: 'command',
+          command: '—',
+          summary: t('change.safeStaysDisabled', { id }),
+        },
+  )
   return out
 }
 
@@ -193,6 +235,13 @@ export function safeUpdateNodeAction(deps: SafeUpdateDeps, node: ExpectedNode, p
       const enabled = item.state?.admin_state?.enabled
       const [imageChanges, entries] = await Promise.all([imageChangesOn(deps, signal), deps.journal()])
       const configDiff = nodeConfigDifferences(item.node, wanted).filter((f) => f !== 'hardware')
+      const interrupted = interruptedIn(entries, id)
+      const enabledBefore = enabledBeforeOf(
+        entries,
+        id,
+        typeof enabled === 'boolean' ? enabled : undefined,
+        interrupted,
+      )
       let unknownModels: string[] = []
       if (configDiff.includes('models')) {
         const governance = await deps.governanceModels(signal)
@@ -205,14 +254,24 @@ export function safeUpdateNodeAction(deps: SafeUpdateDeps, node: ExpectedNode, p
         ...(typeof enabled === 'boolean' ? { enabled } : {}),
         configDiff,
         imageChanges,
-        interrupted: interruptedIn(entries, id),
+        interrupted,
+        ...(enabledBefore !== undefined ? { enabledBefore } : {}),
       }
     },
     describe(state: SafeUpdateState): DeployChange[] {
       return describeSafeUpdate(node.nodeId, state)
     },
     fingerprint(state: SafeUpdateState): string {
-      return JSON.stringify([state.known, state.enabled, state.configDiff, state.imageChanges])
+      return JSON.stringify([
+        state.known,
+        state.enabled,
+        state.enabledBefore,
+        state.configDiff,
+        state.imageChanges,
+      ])
+    },
+    journalData(state: SafeUpdateState): Record<string, boolean> {
+      return { enabledBefore: state.enabledBefore !== false }
     },
     async apply(ctx: ActionContext, state: SafeUpdateState): Promise<void> {
       const { signal } = ctx
@@ -277,7 +336,11 @@ export function safeUpdateNodeAction(deps: SafeUpdateDeps, node: ExpectedNode, p
         await sleep(2000)
         if (signal.aborted) throw new AppFailure('CANCELLED', 'The operation was cancelled.')
       }
-      // 5. Back to work.
+      // 5. Back to work, unless the user had disabled it before the update.
+      if (state.enabledBefore === false) {
+        ctx.progress({ title: stepTitle('safeStaysDisabled') })
+        return
+      }
       ctx.progress({ title: stepTitle('safeEnable') })
       await deps.client.enableNode(node.nodeId, signal)
     },

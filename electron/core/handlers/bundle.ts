@@ -15,7 +15,8 @@ import type { SshPool } from '../ssh/pool'
 import { knownHostsName } from '../ssh/host-key'
 import { targetOf } from '../ssh/targets'
 import { restoreKeysAction } from '../bundle/restore-action'
-import { ansibleExport } from '../bundle/ansible'
+import { ansibleExport, ansibleRunAdvice, type AnsibleServerAccess } from '../bundle/ansible'
+import { probeHostFacts } from '../ssh/facts'
 import { DeployEngine } from '../deploy/engine'
 import { gonkaActions, gonkaMarkerStore } from '../deploy/gonka-actions'
 import type { Logger } from '../log'
@@ -258,17 +259,26 @@ export function createBundleHandlers(deps: {
       const dir = profile.deployment?.dir ?? DEFAULT_DEPLOY_DIR
       const servers: ServerFiles[] = []
       const problems: { serverId: string; message: string }[] = []
+      let access: Record<string, AnsibleServerAccess> | undefined
       if (input.readServers !== false) {
+        access = {}
         for (const server of profile.servers) {
           call.signal.throwIfAborted()
           call.progress({ stepId: server.id, kind: 'start', title: 'bundle.progress.readServer', detail: server.name })
+          const target = targetOf(server, profile.servers)
           try {
             servers.push(
-              await readServerFiles(deps.pool(), targetOf(server, profile.servers), server, dir, {
-                secrets: false,
-                signal: call.signal,
-              }),
+              await readServerFiles(deps.pool(), target, server, dir, { secrets: false, signal: call.signal }),
             )
+            // How the SSH user reaches Docker (as step 1 reads it): through sudo only → the docker tasks become root.
+            const facts = await probeHostFacts(deps.pool(), target, { signal: call.signal })
+            access[server.id] = {
+              dockerViaSudo:
+                !facts.isRoot &&
+                !facts.docker.socketAccess &&
+                (facts.sudo === 'passwordless' || facts.sudo === 'password' || facts.sudo === 'password-unverified'),
+              sudoNeedsPassword: facts.sudo === 'password' || facts.sudo === 'password-unverified',
+            }
           } catch (error) {
             const e = toAppError(error)
             if (e.code === 'CANCELLED') throw error
@@ -282,6 +292,8 @@ export function createBundleHandlers(deps: {
         servers,
         vaultPassword: input.vaultPassword,
         appVersion: deps.appVersion,
+        ...(access ? { access } : {}),
+        ...(input.language ? { language: input.language } : {}),
       })
       const root = resolve(input.outDir)
       try {
@@ -297,7 +309,8 @@ export function createBundleHandlers(deps: {
         })
       }
       call.progress({ stepId: 'ansible', kind: 'done', title: 'bundle.progress.written', detail: root })
-      return { dir: root, files: Object.keys(files).sort(), problems }
+      const advice = ansibleRunAdvice(profile, access)
+      return { dir: root, files: Object.keys(files).sort(), problems, ...advice }
     },
   }
 }

@@ -10,6 +10,7 @@ import { canConnect, labHost, labSsh, type LabHost } from '../../../e2e/lab'
 import { blockPort } from '../../../e2e/lab/faults'
 import { describeLab } from '../../../e2e/lab/require-lab'
 import type { DeployPlan } from '../../shared/deploy'
+import type { RehearsalResult } from '../../shared/nodes'
 import { defaultDeploymentSettings } from '../../shared/deployment'
 import type { Profile } from '../../shared/profile'
 import {
@@ -382,41 +383,63 @@ mkdir -p ../../hf-cache
       await closedFromOutside()
     })
 
-    const rehearse = async (input: Record<string, unknown> = {}) =>
-      service.invoke(
-        'rehearsePoc',
-        { profile: withModels({}), nodeId: 'ml1', confirm: true, waitSeconds: 15, ...input },
-        { runId: `lab-rehearse-${randomUUID()}` },
-      )
+    // The rehearsal is a plan like every other change: planned, approved (applied), journaled.
+    const rehearsalPlan = (input: Record<string, unknown> = {}) =>
+      plan({ change: 'rehearse', nodeId: 'ml1', waitSeconds: 15, ...input })
+    const rehearse = async (input: Record<string, unknown> = {}) => {
+      const planned = await rehearsalPlan(input)
+      expect(blockedKeys(planned)).toEqual([])
+      const result = await apply(planned)
+      expect(result.actions.map((a) => [a.outcome, a.reason ?? ''])).toEqual([['done', '']])
+      return { planned, result, value: result.actions[0]?.output as RehearsalResult }
+    }
 
-    it('refuses the PoC rehearsal on an enabled node, before touching it', async () => {
-      const r = await rehearse()
-      expect(r.ok).toBe(false)
-      if (!r.ok) {
-        expect(r.error.code).toBe('CONFLICT')
-        expect(r.error.details?.['reason']).toBe('enabled')
-      }
+    it('refuses the PoC rehearsal on an enabled node in the plan, and applying it touches nothing', async () => {
+      const planned = await rehearsalPlan()
+      expect(blockedKeys(planned)).toEqual(['deploy.node.change.rehearseRefused.enabled'])
+      const result = await apply(planned)
+      expect(result.ok).toBe(false)
+      expect(result.actions[0]?.reason).toMatch(/ml1 is enabled/)
+      expect(await rows()).toContainEqual(['ml1', 'registered', true])
     })
 
     it('rehearses PoC on a disabled node: the network server receives the batches at the api callback', async () => {
       expect((await apply(await plan({ change: 'disable', nodeId: 'ml1' }))).ok).toBe(true)
-      const r = await rehearse()
-      if (!r.ok) throw new Error(r.error.message)
-      expect(r.value).toMatchObject({
+      const { planned, value } = await rehearse()
+      // The plan says what happens: the check, the stop, the generation, the wait, the stop at the end.
+      expect(planned.hosts[0]?.changes.map((c) => c.summary.key.split('.').pop())).toEqual([
+        'rehearseCheckDisabled',
+        'rehearseStop',
+        'rehearseGenerate',
+        'rehearseWait',
+        'rehearseRestore',
+      ])
+      expect(JSON.stringify(planned)).toContain(`http://${net.address}:9100`)
+      expect(value).toMatchObject({
         received: true,
         callbackUrl: `http://${net.address}:9100`,
         callbackSource: 'api-container',
       })
-      expect(r.value.batches).toBeGreaterThan(0)
-      expect(r.value.cause).toBeUndefined()
+      expect(value.batches).toBeGreaterThan(0)
+      expect(value.cause).toBeUndefined()
+      // Applying the same plan again rehearses nothing new and gives the same result.
+      const again = await apply(planned)
+      expect(again.actions.map((a) => a.outcome)).toEqual(['skipped'])
+      expect(again.actions[0]?.output).toEqual(value)
+      // Journaled locally and in the network server's marker; the node is still disabled.
+      const actionId = planned.hosts[0]?.steps[0]?.actionId ?? ''
+      expect(actionId).toMatch(/^net\/ml-node\/ml1\/rehearse\//)
+      const journal = await service.invoke('journal', { profileId: profile.id })
+      expect(JSON.stringify(journal)).toContain(actionId)
+      expect(await sh(net, `cat ~/${CLONE}/.ghw/journal.json`)).toContain(actionId)
+      expect(await rows()).toContainEqual(['ml1', 'registered', false])
       await closedFromOutside()
     }, 90_000)
 
     it('names the cause when the callback is http://api:9100 (a Docker-internal name)', async () => {
-      const r = await rehearse({ callbackUrl: 'http://api:9100' })
-      if (!r.ok) throw new Error(r.error.message)
-      expect(r.value).toMatchObject({ received: false, cause: 'callbackWrongUrl', callbackSource: 'input' })
-      expect(r.value.evidence).toMatch(/api:9100/)
+      const { value } = await rehearse({ callbackUrl: 'http://api:9100' })
+      expect(value).toMatchObject({ received: false, cause: 'callbackWrongUrl', callbackSource: 'input' })
+      expect(value.evidence).toMatch(/api:9100/)
     }, 90_000)
 
     it('names the cause when 9100 is blocked between the ML server and the network server', async () => {
@@ -427,9 +450,8 @@ mkdir -p ../../hf-cache
         action: 'REJECT',
       })
       try {
-        const r = await rehearse()
-        if (!r.ok) throw new Error(r.error.message)
-        expect(r.value).toMatchObject({ received: false, cause: 'callbackUnreachable' })
+        const { value } = await rehearse()
+        expect(value).toMatchObject({ received: false, cause: 'callbackUnreachable' })
       } finally {
         await undo()
       }
@@ -484,5 +506,65 @@ mkdir -p ../../hf-cache
       expect((await plan({ change: 'update', nodeId: 'ml1' }, newArgs)).empty).toBe(true)
       await closedFromOutside()
     }, 120_000)
+
+    it('safe update leaves a node the user had disabled disabled, also when interrupted and resumed', async () => {
+      // ml1 now runs with ['--max-model-len', '4096'] (the test before); the user disables it.
+      expect((await apply(await plan({ change: 'disable', nodeId: 'ml1' }))).ok).toBe(true)
+      const argsOf = (args: string[]): Profile => ({
+        ...withModels({}),
+        deployment: {
+          ...defaultDeploymentSettings(),
+          dir: `~/${CLONE}`,
+          mlNodes: [ml1, ml2].map((h) => ({
+            serverId: h.name,
+            nodeId: h.name,
+            models: [{ id: model, args: h.name === 'ml1' ? args : [] }],
+            maxConcurrent: 500,
+            inferencePort: 5050,
+            pocPort: 8080,
+          })),
+        },
+      })
+      const first = await plan(
+        { change: 'update', nodeId: 'ml1', waitSeconds: 20 },
+        argsOf(['--max-model-len', '2048']),
+      )
+      expect(first.hosts[0]?.changes.map((c) => c.summary.key.split('.').pop())).toEqual([
+        'safeDrain',
+        'update',
+        'safeHealthy',
+        'safeStaysDisabled',
+      ])
+      expect(JSON.stringify(first)).not.toContain('/enable')
+      // Interrupted while waiting for health: the node is disabled now by the update too.
+      const undo = await blockPort(lab(), 'ml1', {
+        port: 8080,
+        from: ['net'],
+        published: true,
+        action: 'REJECT',
+      })
+      try {
+        const result = await apply(first)
+        expect(result.ok).toBe(false)
+      } finally {
+        await undo()
+      }
+      expect(await rows()).toContainEqual(['ml1', 'registered', false])
+      // Resumed: the journal says it was disabled before, so there is nothing to finish and no enable.
+      const again = await plan(
+        { change: 'update', nodeId: 'ml1', waitSeconds: 30 },
+        argsOf(['--max-model-len', '2048']),
+      )
+      expect(again.empty).toBe(true)
+      expect(await rows()).toContainEqual(['ml1', 'registered', false])
+      // An update that runs through on the disabled node leaves it disabled as well.
+      const other = await plan({ change: 'update', nodeId: 'ml1', waitSeconds: 30 }, argsOf([]))
+      expect(other.hosts[0]?.changes.map((c) => c.summary.key.split('.').pop())).toContain(
+        'safeStaysDisabled',
+      )
+      expect((await apply(other)).ok).toBe(true)
+      expect(await rows()).toContainEqual(['ml1', 'registered', false])
+      await closedFromOutside()
+    }, 150_000)
   })
 })

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
 import type { DeployPlan } from '../../shared/deploy'
 import type { HostStatus, NodesListing, RehearsalResult, StatusProblem } from '../../shared/nodes'
-import { rehearsePoc, requestThrough } from '../gonka/rehearsal'
+import { requestThrough } from '../gonka/rehearsal'
+import { rehearsalAction } from '../gonka/rehearsal-action'
+import { ActionOutputs } from '../deploy/action-outputs'
 import { safeUpdateNodeAction } from '../gonka/safe-update'
 import { expandHome, remoteHome } from '../deploy/remote-file'
 import { resolveNetworkModels } from '../checks/governance'
@@ -77,7 +80,7 @@ export function createNodeHandlers(deps: {
   plans?: PlanRegistry
   dataDir?: string
   log?: Logger
-}): Handlers<'listNodes' | 'getStatus' | 'planNodes' | 'rehearsePoc'> {
+}): Handlers<'listNodes' | 'getStatus' | 'planNodes'> {
   const now = deps.now ?? (() => new Date())
   const poolOf = (): TunnelOpener => {
     const pool = deps.pool()
@@ -161,6 +164,50 @@ export function createNodeHandlers(deps: {
           previous = action.id
           return action
         })
+      } else if (input.change === 'rehearse') {
+        const node = expected.find((n) => n.nodeId === input.nodeId)
+        if (!node)
+          throw new AppFailure(
+            'NOT_FOUND',
+            `Profile "${profile.name}" has no ML node ${input.nodeId ?? ''}.`,
+            {
+              hint: 'Add the ML servers in step 1 and their nodes in step 4.',
+            },
+          )
+        const mlServer = profile.servers.find((s) => s.id === node.serverId)
+        const mlTarget = mlServer ? targetOf(mlServer, profile.servers) : target
+        // The ML node's management port, reached from the network server (a tunnel through it).
+        const agent = tunnelAgent(() => pool.forwardOut(target, node.host, node.pocPort, call.signal))
+        const deployment = (profile as { deployment?: { callbackUrl?: string } }).deployment
+        const outputs = new ActionOutputs(deps.dataDir)
+        actions = [
+          rehearsalAction(
+            {
+              networkServerId: serverId,
+              listNodes: (signal) => client.listNodes(signal),
+              mlRequest: (method, path, body, signal) =>
+                requestThrough(agent, node.host, node.pocPort, method, path, body, signal),
+              exec: pool,
+              networkTarget: target,
+              mlTarget,
+              sameMachine: node.serverId === serverId,
+              topology: profile.topology,
+              ...(deployment?.callbackUrl?.trim() ? { profileCallback: deployment.callbackUrl.trim() } : {}),
+              results: {
+                get: async (actionId) =>
+                  (await outputs.get(profile.id, actionId)) as RehearsalResult | undefined,
+                put: (actionId, result) => outputs.put(profile.id, actionId, result),
+              },
+              journal: () => journal.read(profile.id),
+            },
+            node,
+            {
+              key: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+              ...(input.callbackUrl !== undefined ? { callbackUrl: input.callbackUrl } : {}),
+              ...(input.waitSeconds !== undefined ? { waitSeconds: input.waitSeconds } : {}),
+            },
+          ),
+        ]
       } else if (input.change === 'register') {
         const chosen =
           input.nodeId === undefined ? expected : expected.filter((n) => n.nodeId === input.nodeId)
@@ -193,48 +240,6 @@ export function createNodeHandlers(deps: {
       })
       deps.plans.hold(plan.planId, engine)
       return plan
-    },
-
-    async rehearsePoc(input, call): Promise<RehearsalResult> {
-      const pool = poolOf()
-      if (!isSshPool(pool))
-        throw new AppFailure('UNSUPPORTED', 'The rehearsal needs the SSH connection layer.')
-      const profile = input.profile ?? (await deps.profiles.load(input.profileId ?? ''))
-      const { client, serverId, target } = adminClientFor(pool, profile, call.signal)
-      const node = expectedNodes(profile).nodes.find((n) => n.nodeId === input.nodeId)
-      if (!node)
-        throw new AppFailure('NOT_FOUND', `Profile "${profile.name}" has no ML node ${input.nodeId}.`, {
-          hint: 'Add the ML servers in step 1 and their nodes in step 4.',
-        })
-      const mlServer = profile.servers.find((s) => s.id === node.serverId)
-      const mlTarget = mlServer ? targetOf(mlServer, profile.servers) : target
-      const agent = tunnelAgent(() => pool.forwardOut(target, node.host, node.pocPort, call.signal))
-      const deployment = (profile as { deployment?: { callbackUrl?: string } }).deployment
-      return rehearsePoc(
-        {
-          listNodes: (signal) => client.listNodes(signal),
-          mlRequest: (method, path, body, signal) =>
-            requestThrough(agent, node.host, node.pocPort, method, path, body, signal),
-          exec: pool,
-          networkTarget: target,
-          mlTarget,
-          sameMachine: node.serverId === serverId,
-          topology: profile.topology,
-          ...(deployment?.callbackUrl?.trim() ? { profileCallback: deployment.callbackUrl.trim() } : {}),
-          progress: (step) =>
-            call.progress({
-              stepId: `rehearsal.${step}`,
-              kind: 'start',
-              title: `nodesUi.rehearsal.step.${step}`,
-            }),
-        },
-        node,
-        {
-          signal: call.signal,
-          ...(input.callbackUrl !== undefined ? { callbackUrl: input.callbackUrl } : {}),
-          ...(input.waitSeconds !== undefined ? { waitSeconds: input.waitSeconds } : {}),
-        },
-      )
     },
 
     async listNodes(input, call): Promise<NodesListing> {

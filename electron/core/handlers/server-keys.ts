@@ -181,6 +181,7 @@ export function createServerKeyHandlers(deps: {
           input.name ? `No backup ${input.name} on the server.` : 'No keys backup on the server yet.',
           {
             hint: 'Plan and apply step 3 on the server (keys warm) first: it makes the backup.',
+            details: { noBackup: true },
           },
         )
       const data = await readRemoteFile(pool, h.target, chosen.path)
@@ -191,9 +192,19 @@ export function createServerKeyHandlers(deps: {
       if (!isAbsolute(path))
         throw new AppFailure('INVALID_INPUT', 'Give an absolute path to save the backup to.')
       await mkdir(join(path, '..'), { recursive: true, mode: 0o700 })
-      await writeFile(path, data, { mode: 0o600 })
+      try {
+        // 'wx': with `exclusive` an existing file is refused by the file system itself (no race).
+        await writeFile(path, data, { mode: 0o600, flag: input.exclusive === true ? 'wx' : 'w' })
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+          throw new AppFailure('CONFLICT', `${path} exists already; it is not overwritten.`, {
+            hint: 'Save to another folder, or move the existing file away first.',
+            details: { path },
+          })
+        throw error
+      }
       await chmod(path, 0o600)
-      return { name: chosen.name, path, bytes: data.length }
+      return { name: chosen.name, path, bytes: data.length, host: h.server.name || h.server.address }
     },
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { op } from '../op'
 import type { DeployPlan } from '../deploy'
+import { LANGUAGES } from '../settings'
 
 const profileId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
 /** A local file path (absolute, or relative to the process's working folder). */
@@ -52,6 +53,14 @@ export interface AnsibleExportResult {
   readonly files: readonly string[]
   /** Servers whose config.env could not be read, and why (the rest was still written). */
   readonly problems: readonly { readonly serverId: string; readonly message: string }[]
+  /** How to run it: `ansible-playbook playbook.yml --ask-vault-pass [--ask-pass] [--ask-become-pass]`. */
+  readonly command: string
+  /** Servers that log in with a password (`--ask-pass`; no password is in any exported file). */
+  readonly askPass: readonly string[]
+  /** Servers whose Docker needs sudo that asks a password (`--ask-become-pass`). */
+  readonly askBecomePass: readonly string[]
+  /** The servers were not read (`--skip-servers`): Docker access (become) is not known. */
+  readonly accessUnknown: boolean
 }
 
 /** Step 9: the config bundle (export / import) and the support bundle. */
@@ -104,6 +113,8 @@ export const bundleOps = {
         outDir: filePath,
         vaultPassword: bundlePassphraseSchema,
         readServers: z.boolean().optional(),
+        /** The language of the README's login notes (default English). */
+        language: z.enum(LANGUAGES).optional(),
       })
       .strict(),
     { long: true },

@@ -3,11 +3,9 @@ import type { DeployPlan } from '../deploy'
 import {
   nodesProfileInputSchema,
   planNodesInputSchema,
-  rehearseInputSchema,
   statusInputSchema,
   type HostStatus,
   type NodesListing,
-  type RehearsalResult,
 } from '../nodes'
 
 /** ML nodes (wizard step 7) and the host's status (step 8), read through the network server's admin API. */
@@ -29,15 +27,15 @@ export const nodeOps = {
    * profile's nodes (or one), enable, disable or remove one. Before a registration the plan checks
    * from the network server that the ML server answers on both ports and that every model is in the
    * governance list; a failed check is a `blocked` change. Apply the plan with `applyPlan`.
+   *
+   * `rehearse` (with `nodeId`): the PoC rehearsal of one ML node that serves no epoch (not registered,
+   * or disabled). The plan shows the check, the stop, the test generation (`POST
+   * /api/v1/pow/init/generate`, sent from the network server, with the callback URL the api container
+   * uses or `callbackUrl`), the wait for the batches and the stop at the end; it is blocked with the
+   * reason (`deploy.node.change.rehearseRefused.enabled|inPoc|servingEpoch`) on an enabled node or
+   * during a PoC. Applied, the action's `output` is the `RehearsalResult` (shared/nodes.ts): whether the network
+   * server received the batches, or why not (callback unreachable, wrong URL, rejected, GPU error).
+   * Applying the same plan again changes nothing and gives the same result.
    */
   planNodes: op<DeployPlan>()(planNodesInputSchema, { long: true }),
-  /**
-   * The PoC rehearsal of one ML node that serves no epoch (not registered, or disabled): stops it,
-   * starts a test generation (`POST /api/v1/pow/init/generate`, sent from the network server) with
-   * the callback URL the api container uses (or `callbackUrl`), and says whether the network server
-   * received the batches, or why not (callback unreachable, wrong URL, rejected, GPU error). Refused
-   * (CONFLICT, details.reason `enabled` | `inPoc` | `servingEpoch`) on an enabled node or during a PoC.
-   * Needs `confirm: true`; the node is left stopped (the api starts it when it is enabled).
-   */
-  rehearsePoc: op<RehearsalResult>()(rehearseInputSchema, { long: true }),
 } as const

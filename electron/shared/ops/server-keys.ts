@@ -26,6 +26,11 @@ export const serverKeyOps = {
   waitForRegistration: op<ServerKeysStatus>()(serverKeysStatusInputSchema, { long: true }),
   /** Polls the chain until every permission and the fee allowance are granted; TIMEOUT names what is missing. */
   waitForGrants: op<ServerKeysStatus>()(serverKeysStatusInputSchema, { long: true }),
-  /** Copies a keys backup (default the newest) from the network server to this computer (mode 0600). */
-  downloadKeysBackup: op<{ name: string; path: string; bytes: number }>()(downloadKeysBackupInputSchema),
+  /**
+   * Copies a keys backup (default the newest) from the network server to this computer (mode 0600);
+   * `host` is the network server's name. With `exclusive`, an existing file is refused (CONFLICT).
+   */
+  downloadKeysBackup: op<{ name: string; path: string; bytes: number; host: string }>()(
+    downloadKeysBackupInputSchema,
+  ),
 } as const

@@ -252,6 +252,19 @@ export function bech32Encode(hrp, bytes) {
   return hrp + '1' + [...data, ...checksum].map((d) => CHARSET[d]).join('')
 }
 
+/** The 20 address bytes, ripemd160(sha256(key)), of a base64 compressed public key; null when not 33 bytes. */
+export function addressBytesFromPubkey(pubkeyB64) {
+  let raw
+  try {
+    raw = Buffer.from(String(pubkeyB64).trim(), 'base64')
+  } catch {
+    return null
+  }
+  if (raw.length !== 33 || (raw[0] !== 2 && raw[0] !== 3)) return null
+  const sha = crypto.createHash('sha256').update(raw).digest()
+  return crypto.createHash('ripemd160').update(sha).digest()
+}
+
 /** Account address (`gonka1…`) for a base64 secp256k1 compressed public key; null when not 33 bytes. */
 export function addressFromPubkey(pubkeyB64, hrp = 'gonka') {
   let raw

@@ -1,10 +1,10 @@
 // The stand-in `file` keyring shared by bin/inferenced and the api stand-in's setup report.
-// Layout mirrors Cosmos SDK's (<dir>/keyring-file/<name>.info, <addr>.address, keyhash);
-// the file contents are our own JSON (AES-256-GCM under a scrypt key), not Cosmos' JWE.
+// Layout mirrors Cosmos SDK's (<dir>/keyring-file/<name>.info, <hex of the 20 address bytes>.address,
+// keyhash); the file contents are our own JSON (AES-256-GCM under a scrypt key), not Cosmos' JWE.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { addressFromPubkey, fakePubkey } from './common.mjs'
+import { addressBytesFromPubkey, addressFromPubkey, fakePubkey } from './common.mjs'
 
 const WORDS =
   'abandon ability able about above absent absorb abstract absurd abuse access accident account accuse achieve acid acoustic acquire across act action actor actress actual adapt add addict address adjust admit adult advance advice aerobic affair afford afraid again age agent agree ahead aim air airport aisle alarm album alcohol alert alien all alley allow almost alone alpha already also alter always amateur amazing among amount amused analyst anchor ancient anger angle angry animal ankle announce annual another answer antenna antique anxiety any apart apology appear apple approve april arch arctic area arena argue arm armed armor army around arrange arrest arrive arrow art artefact artist artwork ask aspect assault asset assist assume asthma athlete atom attack attend attitude attract auction audit august aunt author auto autumn average avocado avoid awake aware away awesome awful awkward axis'.split(
@@ -95,7 +95,9 @@ export function saveKey(home, name, password) {
     },
   }
   writeFileAtomic(path.join(dir, `${name}.info`), JSON.stringify(info, null, 2) + '\n')
-  const addrHex = crypto.createHash('sha256').update(k.address).digest('hex').slice(0, 40)
+  // As Cosmos SDK names it (addrHexKeyAsString): hex of the 20 address bytes + `.address`, so the
+  // address can be read from the file name without the password, as on a real server.
+  const addrHex = addressBytesFromPubkey(k.pubkey).toString('hex')
   writeFileAtomic(path.join(dir, `${addrHex}.address`), JSON.stringify({ name }) + '\n')
   return k
 }

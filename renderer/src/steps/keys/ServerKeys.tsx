@@ -175,7 +175,9 @@ export function ServerKeys({ profileId }: { profileId: string }) {
       <h3>{t('serverKeysUi.warm.title')}</h3>
       <p data-testid="warm-state">
         {s?.warm.state === 'present' &&
-          t('serverKeysUi.warm.present', { name: s.warm.keyName, address: s.warm.address ?? '?' })}
+          (s.warm.address
+            ? t('serverKeysUi.warm.present', { name: s.warm.keyName, address: s.warm.address })
+            : t('serverKeysUi.warm.presentNoAddress', { name: s.warm.keyName }))}
         {s?.warm.state === 'missing' && t('serverKeysUi.warm.missing', { name: s.warm.keyName })}
         {s?.warm.state === 'other' &&
           t('serverKeysUi.warm.other', {

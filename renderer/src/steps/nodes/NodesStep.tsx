@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { ApplyResult, DeployPlan } from '../../../../electron/shared/deploy'
+import type { ApplyResult, DeployPlan, I18nText } from '../../../../electron/shared/deploy'
 import type { NodeChange, NodeRow, NodesListing, RehearsalResult } from '../../../../electron/shared/nodes'
 import type { AppError } from '../../../../electron/shared/result'
 import { getApi } from '../../api'
@@ -23,7 +23,7 @@ type Field = (typeof FIELDS)[number]
 type Work =
   | { kind: 'form'; row: NodeRow; host: string }
   | { kind: 'plan'; change: NodeChange; row?: NodeRow; plan: DeployPlan; host?: string }
-  | { kind: 'rehearse'; row: NodeRow }
+  | { kind: 'rehearse'; row: NodeRow; plan?: DeployPlan }
 
 /** Whether a node may be rehearsed: it serves no epoch (not registered, or disabled). */
 function canRehearse(row: NodeRow): boolean {
@@ -65,7 +65,9 @@ export function NodesStep() {
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({})
   const [outcome, setOutcome] = useState<{ result: ApplyResult; change: NodeChange } | undefined>()
   const [rehearsal, setRehearsal] = useState<RehearsalResult | undefined>()
-  const [steps, setSteps] = useState<string[]>([])
+  /** The rehearsal's plan was applied before (same plan again): its result is the earlier one. */
+  const [rehearsedBefore, setRehearsedBefore] = useState(false)
+  const [steps, setSteps] = useState<I18nText[]>([])
   const runRef = useRef<string | undefined>(undefined)
   const profileId = profile?.id
 
@@ -90,7 +92,9 @@ export function NodesStep() {
       getApi().onEvent((pushed) => {
         if (pushed.type !== 'progress' || pushed.event.runId !== runRef.current) return
         const e = pushed.event
-        if (e.kind === 'start' && e.stepId.startsWith('rehearsal.')) setSteps((s) => [...s, e.title])
+        // The rehearsal's steps as its action reports them (one line per step).
+        const title = (e.data as { title?: I18nText } | undefined)?.title
+        if (e.kind === 'progress' && e.stepId.includes('/rehearse/') && title) setSteps((s) => [...s, title])
       }),
     [],
   )
@@ -100,6 +104,7 @@ export function NodesStep() {
     setWorkError(undefined)
     setOutcome(undefined)
     setRehearsal(undefined)
+    setRehearsedBefore(false)
     setSteps([])
   }
 
@@ -145,25 +150,49 @@ export function NodesStep() {
     void load()
   }
 
-  const rehearse = async (row: NodeRow): Promise<void> => {
+  /** The rehearsal's plan (nothing is done yet): shown in its dialog for approval. */
+  const planRehearsal = async (row: NodeRow): Promise<void> => {
     if (!profileId) return
+    setWork({ kind: 'rehearse', row })
+    setWorking(true)
+    const r = await getApi().planNodes(
+      { profileId, change: 'rehearse', nodeId: row.id },
+      { runId: `nodes-plan-${crypto.randomUUID()}` },
+    )
+    setWorking(false)
+    if (!r.ok) return setWorkError(r.error)
+    setWork({ kind: 'rehearse', row, plan: r.value })
+  }
+
+  /** Approves the rehearsal's plan: applies it, following its steps, and shows its result. */
+  const rehearse = async (plan: DeployPlan): Promise<void> => {
     setWorking(true)
     setWorkError(undefined)
     setRehearsal(undefined)
     setSteps([])
     const runId = `nodes-rehearse-${crypto.randomUUID()}`
     runRef.current = runId
-    const r = await getApi().rehearsePoc({ profileId, nodeId: row.id, confirm: true }, { runId })
+    const r = await getApi().applyPlan({ planId: plan.planId }, { runId })
     runRef.current = undefined
     setWorking(false)
-    if (r.ok) setRehearsal(r.value)
-    else setWorkError(r.error)
+    if (!r.ok) setWorkError(r.error)
+    else {
+      const action = r.value.actions[0]
+      const output = action?.output as RehearsalResult | undefined
+      if (output && typeof output.received === 'boolean') {
+        setRehearsal(output)
+        setRehearsedBefore(action?.outcome === 'skipped')
+      } else setOutcome({ result: r.value, change: 'rehearse' })
+    }
     void load()
   }
 
   if (!profile) return null
   const planFor = work?.kind === 'plan' ? work : undefined
   const blocked = planFor?.plan.hosts.some((h) => h.changes.some((c) => c.kind === 'blocked')) ?? false
+  const rehearsalBlocked =
+    work?.kind === 'rehearse' &&
+    (work.plan?.hosts.some((h) => h.changes.some((c) => c.kind === 'blocked')) ?? false)
   const unknownNote = planFor?.plan.hosts
     .flatMap((h) => h.notices)
     .find((n) => n.key === 'deploy.node.change.unknownNode')
@@ -308,7 +337,7 @@ export function NodesStep() {
                         aria-label={t('nodesUi.action.rehearseLabel', { id: row.id })}
                         onClick={() => {
                           reset()
-                          setWork({ kind: 'rehearse', row })
+                          void planRehearsal(row)
                         }}
                       >
                         {t('nodesUi.action.rehearse')}
@@ -422,20 +451,41 @@ export function NodesStep() {
             <li>{t('nodesUi.rehearsal.what2')}</li>
             <li>{t('nodesUi.rehearsal.what3')}</li>
           </ul>
+          {!work.plan && working && <p role="status">{t('nodesUi.planning')}</p>}
+          {work.plan && !rehearsal && (
+            <section aria-label={t('nodesUi.rehearsal.planLabel')}>
+              <h3>{t('nodesUi.rehearsal.planTitle')}</h3>
+              <PlanReview plan={work.plan} />
+              {rehearsalBlocked && <p className="muted">{t('nodesUi.rehearsal.blocked')}</p>}
+            </section>
+          )}
           {steps.length > 0 && (
             <ol className="rehearsal-steps" aria-label={t('nodesUi.rehearsal.progress')}>
               {steps.map((s, i) => (
-                <li key={i}>{t(s)}</li>
+                <li key={i}>{text(s)}</li>
               ))}
             </ol>
           )}
           {workError_}
+          {outcome && outcome.change === 'rehearse' && !outcome.result.ok && (
+            <div className="banner banner-error" role="alert">
+              <p>{t('nodesUi.failed')}</p>
+              {outcome.result.actions
+                .filter((a) => a.outcome === 'failed')
+                .map((a) => (
+                  <p key={a.actionId} className="muted">
+                    {a.reason}
+                  </p>
+                ))}
+            </div>
+          )}
           {rehearsal && (
             <div
               className={rehearsal.received ? 'banner banner-success' : 'banner banner-error'}
               role="status"
               data-received={rehearsal.received}
             >
+              {rehearsedBefore && <p className="muted">{t('nodesUi.rehearsal.before')}</p>}
               <p>
                 {rehearsal.received
                   ? t('nodesUi.rehearsal.received', { id: rehearsal.nodeId, count: rehearsal.batches })
@@ -459,8 +509,12 @@ export function NodesStep() {
             </div>
           )}
           <div className="run-controls">
-            {!rehearsal && (
-              <button type="button" onClick={() => void rehearse(work.row)} disabled={working}>
+            {!rehearsal && work.plan && !work.plan.empty && (
+              <button
+                type="button"
+                onClick={() => work.plan && void rehearse(work.plan)}
+                disabled={working || rehearsalBlocked}
+              >
                 {working ? t('nodesUi.rehearsal.running') : t('nodesUi.rehearsal.run')}
               </button>
             )}
@@ -471,7 +525,7 @@ export function NodesStep() {
         </Modal>
       )}
 
-      {outcome && (
+      {outcome && outcome.change !== 'rehearse' && (
         <div
           className={outcome.result.ok ? 'banner banner-success' : 'banner banner-error'}
           role="status"
