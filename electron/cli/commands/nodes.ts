@@ -141,9 +141,7 @@ export const nodesCommand: CliCommand = {
     if (sub !== undefined && sub in CHANGES) return runChange(CHANGES[sub] ?? 'register', sub, rest, io)
     if (sub !== 'list')
       throw new CliUsageError(
-        sub === undefined
-          ? t('cli.nodes.noSubcommand')
-          : t('cli.nodes.unknownSubcommand', { sub }),
+        sub === undefined ? t('cli.nodes.noSubcommand') : t('cli.nodes.unknownSubcommand', { sub }),
       )
     const { values } = parseOptions(rest, {
       profile: { type: 'string' },
@@ -232,7 +230,8 @@ async function runChange(
     throw new CliUsageError(t('cli.nodes.waitUpdate'))
   if (change !== 'register' && change !== 'update' && values.id === undefined)
     throw new CliUsageError(t('cli.nodes.needsId', { sub }))
-  if (values.host !== undefined && values.id === undefined) throw new CliUsageError(t('cli.nodes.hostNeedsId'))
+  if (values.host !== undefined && values.id === undefined)
+    throw new CliUsageError(t('cli.nodes.hostNeedsId'))
   if (change === 'remove' && values.yes !== true) {
     io.err(t('cli.nodes.removeNeedsYes'))
     return 2
