@@ -164,4 +164,18 @@ describe('run-time messages in the CLI language', () => {
       'Что делать: check the address',
     ])
   })
+
+  it('usage errors of other commands: profile init, connect and its destination problem', async () => {
+    const ru = memoryIo({ GHW_LANG: 'ru' })
+    expect(await main(['profile', 'init'], ru)).toBe(2)
+    expect(ru.errors[0]).toMatch(/^Укажите --name NAME/)
+    const zh = memoryIo({ GHW_LANG: 'zh-CN' })
+    expect(await main(['connect', 'root@'], zh)).toBe(2)
+    expect(zh.errors[0]).toMatch(/^目标必须是 USER@HOST\[:PORT\]，收到的是“root@”：缺少主机。/)
+    const en = memoryIo()
+    expect(await main(['connect', 'root@'], en)).toBe(2)
+    expect(en.errors[0]).toMatch(
+      /^The destination must be USER@HOST\[:PORT\], got "root@": the host is missing\./,
+    )
+  })
 })
