@@ -1,6 +1,7 @@
 import { CliServiceError, printFailure } from './cli-service'
 import { commands } from './commands'
 import { CliUsageError, type CliIo } from './io'
+import { textsFor } from './texts'
 
 /** Prints the top-level help. */
 function help(io: CliIo): void {
@@ -30,7 +31,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const command = commands.find((c) => c.name === name)
   if (!command) {
-    io.err(`Unknown command "${name}". Run \`npm run cli -- --help\` for the list.`)
+    io.err(textsFor(io.env)('cli.common.unknownCommand', { name }))
     return 2
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -42,7 +43,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return await command.run(rest, io)
   } catch (error) {
     if (error instanceof CliUsageError) {
-      io.err(`${error.message}\nUsage: npm run cli -- ${command.usage}`)
+      io.err(`${error.message}\n${textsFor(io.env)('cli.common.usage', { usage: command.usage })}`)
       return 2
     }
     if (error instanceof CliServiceError) {
