@@ -1,41 +1,20 @@
 // The CLI's run-time messages (usage errors, result lines, failures) follow GHW_LANG like its plans do;
 // English stays exactly as scripts and the lab tests read it.
-import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import type { ApplyResult, DeployChange, DeployPlan } from '../shared/deploy'
+import type { DeployChange } from '../shared/deploy'
 import type { RehearsalResult } from '../shared/nodes'
-import type { PushedEvent } from '../shared/progress'
-import { ok } from '../shared/result'
 import { memoryIo } from '../test-support/memory-io'
-import { printFailure, type CliService } from './cli-service'
+import {
+  fakeApplyCli,
+  rehearsalApplied,
+  rehearsalPlan,
+  rehearsalResult,
+} from '../test-support/rehearsal-fixtures'
+import { printFailure } from './cli-service'
 import { rehearseWithPlan } from './commands/nodes'
 import { main } from './index'
-import type { CliIo } from './io'
 
-// A stand-in for the service (only what confirmAndApply calls): applyPlan answers with `result`.
-function fakeCli(result: ApplyResult): Pick<CliService, 'service'> {
-  const service = {
-    invoke: () => Promise.resolve(ok(result)),
-    cancel: () => undefined,
-    onEvent: (_l: (e: PushedEvent) => void) => () => undefined,
-  }
-  return { service } as unknown as Pick<CliService, 'service'>
-}
-
-function io(lang?: string): CliIo & { lines: string[]; errors: string[] } {
-  const lines: string[] = []
-  const errors: string[] = []
-  return {
-    lines,
-    errors,
-    out: (l) => lines.push(l),
-    err: (l) => errors.push(l),
-    stdin: Readable.from([]),
-    env: lang === undefined ? {} : { GHW_LANG: lang },
-  }
-}
-
-const actionId = 'net/ml-node/ml1/rehearse/k1'
+const io = (lang?: string) => memoryIo(lang === undefined ? {} : { GHW_LANG: lang })
 const changes: DeployChange[] = [
   {
     kind: 'command',
@@ -43,57 +22,15 @@ const changes: DeployChange[] = [
     summary: { key: 'deploy.node.change.rehearseStop', params: { id: 'ml1' } },
   },
 ]
-const plan: DeployPlan = {
-  planId: 'plan-r',
-  profileId: 'p',
-  createdAt: '2026-01-01T00:00:00Z',
-  fingerprint: 'f',
-  hosts: [
-    {
-      host: 'net',
-      hostId: 'net',
-      steps: [
-        {
-          actionId,
-          hostId: 'net',
-          title: { key: 'deploy.node.action.rehearse', params: { id: 'ml1' } },
-          changes,
-        },
-      ],
-      changes,
-      notices: [],
-    },
-  ],
-  empty: false,
-}
-const applied = (r: Partial<RehearsalResult>): ApplyResult => ({
-  planId: 'plan-r',
-  runId: 'r',
-  ok: true,
-  actions: [
-    {
-      actionId,
-      hostId: 'net',
-      outcome: 'done',
-      output: {
-        nodeId: 'ml1',
-        host: '10.0.0.5',
-        callbackUrl: 'http://10.0.0.2:9100',
-        batchUrl: 'http://10.0.0.2:9100/v2/poc-batches/m',
-        callbackSource: 'api-container',
-        received: true,
-        batches: 3,
-        startedAt: 't0',
-        finishedAt: 't1',
-        ...r,
-      } satisfies RehearsalResult,
-    },
-  ],
-})
+const plan = rehearsalPlan(changes)
 
 async function rehearse(lang: string | undefined, r: Partial<RehearsalResult>): Promise<string[]> {
   const o = io(lang)
-  await rehearseWithPlan(fakeCli(applied(r)), o, plan, { yes: true, json: false, nodeId: 'ml1' })
+  await rehearseWithPlan(fakeApplyCli(rehearsalApplied(rehearsalResult(r))).cli, o, plan, {
+    yes: true,
+    json: false,
+    nodeId: 'ml1',
+  })
   return o.lines
 }
 
