@@ -18,6 +18,7 @@ import type { Profile, Server } from '../../electron/shared/profile'
 import { SshPool } from '../../electron/core/ssh/pool'
 import { HostKeyTrust } from '../../electron/core/ssh/trust'
 import { runChecksOnProfile } from '../../electron/core/checks/runner'
+import { labServer } from '../../electron/test-support/lab-setup'
 
 const noSecrets = {
   password: () => Promise.resolve(undefined),
@@ -27,19 +28,7 @@ const noSecrets = {
 
 /** A split profile over lab hosts: `net` as the network node, the rest as ML nodes. */
 function labProfile(lab: Lab, ml: readonly string[]): Profile {
-  const server = (name: string, role: Server['role']): Server => {
-    const h = labHost(lab, name)
-    return {
-      id: name,
-      name,
-      address: h.address,
-      port: h.port,
-      user: h.user,
-      auth: 'key',
-      keyPath: h.privateKeyPath,
-      role,
-    }
-  }
+  const server = (name: string, role: Server['role']): Server => labServer(labHost(lab, name), role)
   const now = new Date().toISOString()
   return {
     schemaVersion: 1,

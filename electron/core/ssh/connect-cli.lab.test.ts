@@ -10,6 +10,7 @@ import { describeLab } from '../../../e2e/lab/require-lab'
 import type { Server } from '../../shared/profile'
 import { createLogger } from '../log'
 import { createService, type AppService } from '../service'
+import { labServer } from '../../test-support/lab-setup'
 
 const REPO = resolve(__dirname, '..', '..', '..')
 /** Each CLI run starts npm and tsx (2–5 s on a loaded 2-core machine); some tests make three runs. */
@@ -234,16 +235,7 @@ describeLab('npm run cli -- connect against the lab hosts', (lab: () => Lab) => 
           },
           { logger: createLogger('error', () => undefined) },
         )
-      const server = (h: LabHost): Server => ({
-        id: h.name,
-        name: h.name,
-        address: h.address,
-        port: h.port,
-        user: h.user,
-        auth: 'key',
-        keyPath: h.privateKeyPath,
-        role: 'combined',
-      })
+      const server = (h: LabHost): Server => labServer(h, 'combined')
       const first = app()
       try {
         const tested = await first.invoke(

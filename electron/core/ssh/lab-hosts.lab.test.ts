@@ -22,6 +22,7 @@ import { AppFailure } from '../errors'
 import { SshPool, type PoolEvent } from './pool'
 import { HostKeyTrust } from './trust'
 import type { HostTarget, SecretProvider } from './types'
+import { labServer } from '../../test-support/lab-setup'
 
 let work: string
 
@@ -293,14 +294,7 @@ describeLab('SSH on the lab hosts', (lab: () => Lab) => {
     const net = labHost(lab(), 'net')
     const ml2 = labHost(lab(), 'ml2')
     const server = (h: LabHost, role: Server['role'], jumpHostId?: string): Server => ({
-      id: h.name,
-      name: h.name,
-      address: h.address,
-      port: h.port,
-      user: h.user,
-      auth: 'key',
-      keyPath: h.privateKeyPath,
-      role,
+      ...labServer(h, role),
       ...(jumpHostId ? { jumpHostId } : {}),
     })
     const now = new Date().toISOString()
