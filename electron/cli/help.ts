@@ -58,7 +58,9 @@ export function printHelp(io: CliIo, commands: readonly CliCommand[]): void {
 /** Prints `command --help`: the usage line (untranslated), the summary and the help text. */
 export function printCommandHelp(io: CliIo, command: CliCommand): void {
   const language = cliLanguage(io.env)
-  io.out(`${helpText(language, 'usage')} npm run cli -- ${command.usage}\n\n${commandSummary(command, language)}\n`)
+  io.out(
+    `${helpText(language, 'usage')} npm run cli -- ${command.usage}\n\n${commandSummary(command, language)}\n`,
+  )
   const help = commandHelp(command, language)
   if (help) io.out(help)
 }
