@@ -16,6 +16,9 @@ import { createLogger } from '../core/log'
 import { createService, type AppService } from '../core/service'
 import { resolveUserDataDir } from '../core/storage/user-data-dir'
 import { CliUsageError, type CliIo } from './io'
+import { textsFor } from './texts'
+
+type Texts = ReturnType<typeof textsFor>
 
 /** What every CLI command works through: the application service over the app's data folder. */
 export interface CliService {
@@ -92,7 +95,7 @@ export async function openCliService(io: CliIo, options: CliServiceOptions = {})
     service,
     dataDir,
     addKnownHosts,
-    resolveProfile: (arg) => resolveProfileArg(service, dataDir, arg, addKnownHosts),
+    resolveProfile: (arg) => resolveProfileArg(service, dataDir, arg, addKnownHosts, textsFor(io.env)),
     close: () => service.dispose(),
   }
 }
@@ -113,18 +116,23 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /** Reads and validates a profile file; a problem is a usage error naming the file. */
-export async function readProfileFile(file: string): Promise<Profile> {
+export async function readProfileFile(file: string, t: Texts = textsFor({})): Promise<Profile> {
   let raw: unknown
   try {
     raw = JSON.parse(await readFile(file, 'utf8'))
   } catch (error) {
-    throw new CliUsageError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new CliUsageError(
+      t('cli.common.cannotRead', { file, reason: error instanceof Error ? error.message : String(error) }),
+    )
   }
   const parsed = profileFileSchema.safeParse(raw)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     throw new CliUsageError(
-      `${file} is not a valid profile: ${issue ? `${issue.path.join('.') || '(file)'}: ${issue.message}` : ''}`,
+      t('cli.common.notAProfile', {
+        file,
+        problem: issue ? `${issue.path.join('.') || t('cli.common.theFile')}: ${issue.message}` : '',
+      }),
     )
   }
   return parsed.data
@@ -135,13 +143,14 @@ async function resolveProfileArg(
   dataDir: string,
   arg: string,
   addKnownHosts: (file: string) => void,
+  t: Texts,
 ): Promise<Profile> {
   const withKnownHosts = (profile: Profile): Profile => {
     if (profile.knownHostsPath !== undefined) addKnownHosts(profile.knownHostsPath)
     return profile
   }
-  if (arg.trim() === '') throw new CliUsageError('--profile needs a profile name or file.')
-  if (looksLikePath(arg)) return withKnownHosts(await readProfileFile(arg))
+  if (arg.trim() === '') throw new CliUsageError(t('cli.common.profileEmpty'))
+  if (looksLikePath(arg)) return withKnownHosts(await readProfileFile(arg, t))
   const listing = unwrap(await service.invoke('listProfiles', {}))
   const wanted = arg.trim().toLowerCase()
   const byId = listing.profiles.filter((p) => p.id === arg.trim())
@@ -149,16 +158,19 @@ async function resolveProfileArg(
     byId.length > 0 ? byId : listing.profiles.filter((p) => p.name.trim().toLowerCase() === wanted)
   if (matches.length > 1) {
     throw new CliUsageError(
-      `Several saved profiles are named "${arg}" (ids ${matches.map((p) => p.id).join(', ')}); give the id.`,
+      t('cli.common.profileAmbiguous', { name: arg, ids: matches.map((p) => p.id).join(', ') }),
     )
   }
   const match = matches[0]
   if (match) return withKnownHosts(unwrap(await service.invoke('loadProfile', { id: match.id })))
-  if (await isFile(arg)) return withKnownHosts(await readProfileFile(arg))
+  if (await isFile(arg)) return withKnownHosts(await readProfileFile(arg, t))
   const known = listing.profiles.map((p) => (p.name === p.id ? p.id : `${p.name} (${p.id})`))
   throw new CliUsageError(
-    `No saved profile "${arg}" in ${dataDir} and no such file. ` +
-      (known.length > 0 ? `Saved profiles: ${known.join(', ')}.` : 'No profiles are saved there yet.'),
+    t('cli.common.noProfile', { name: arg, dir: dataDir }) +
+      ' ' +
+      (known.length > 0
+        ? t('cli.common.savedProfiles', { list: known.join(', ') })
+        : t('cli.common.noSavedProfiles')),
   )
 }
 
@@ -248,7 +260,8 @@ export function answerSecretPrompts(
 
 /** Prints a failure the way every command does: `Error: message`, the hint, and per-field problems. */
 export function printFailure(io: CliIo, error: AppError): void {
-  io.err(`Error: ${error.message}`)
+  const t = textsFor(io.env)
+  io.err(t('cli.common.error', { message: error.message }))
   for (const [field, problem] of Object.entries(error.fields ?? {})) io.err(`  ${field}: ${problem}`)
-  if (error.hint) io.err(`What to do: ${error.hint}`)
+  if (error.hint) io.err(t('cli.common.whatToDo', { hint: error.hint }))
 }

@@ -8,6 +8,7 @@ import ru from '../shared/locales/cli-help/ru.json'
 import type { Language } from '../shared/settings'
 import type { CliCommand, CliIo } from './io'
 import { cliLanguage } from './language'
+import { cliText } from './texts'
 
 const LOCALES: Record<Language, unknown> = { en, 'zh-CN': zhCN, ru }
 
@@ -47,7 +48,7 @@ export function printHelp(io: CliIo, commands: readonly CliCommand[]): void {
   const language = cliLanguage(io.env)
   const t = (key: CliHelpKey): string => helpText(language, key)
   io.out(`${t('title')}\n`)
-  io.out(`${t('usage')} npm run cli -- <command> [options]\n`)
+  io.out(`${cliText(language, 'cli.common.usage', { usage: '<command> [options]' })}\n`)
   io.out(t('commands'))
   for (const command of commands) io.out(`  ${command.usage}\n      ${commandSummary(command, language)}`)
   io.out(`\n${t('more')}`)
@@ -55,11 +56,11 @@ export function printHelp(io: CliIo, commands: readonly CliCommand[]): void {
   io.out(`\n${t('language')}`)
 }
 
-/** Prints `command --help`: the usage line (untranslated), the summary and the help text. */
+/** Prints `command --help`: the usage line (its synopsis untranslated, as in usage errors), the summary and the help text. */
 export function printCommandHelp(io: CliIo, command: CliCommand): void {
   const language = cliLanguage(io.env)
   io.out(
-    `${helpText(language, 'usage')} npm run cli -- ${command.usage}\n\n${commandSummary(command, language)}\n`,
+    `${cliText(language, 'cli.common.usage', { usage: command.usage })}\n\n${commandSummary(command, language)}\n`,
   )
   const help = commandHelp(command, language)
   if (help) io.out(help)

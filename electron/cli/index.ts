@@ -2,6 +2,7 @@ import { CliServiceError, printFailure } from './cli-service'
 import { commands } from './commands'
 import { printCommandHelp, printHelp } from './help'
 import { CliUsageError, type CliIo } from './io'
+import { textsFor } from './texts'
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -12,7 +13,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const command = commands.find((c) => c.name === name)
   if (!command) {
-    io.err(`Unknown command "${name}". Run \`npm run cli -- --help\` for the list.`)
+    io.err(textsFor(io.env)('cli.common.unknownCommand', { name }))
     return 2
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -23,7 +24,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return await command.run(rest, io)
   } catch (error) {
     if (error instanceof CliUsageError) {
-      io.err(`${error.message}\nUsage: npm run cli -- ${command.usage}`)
+      io.err(`${error.message}\n${textsFor(io.env)('cli.common.usage', { usage: command.usage })}`)
       return 2
     }
     if (error instanceof CliServiceError) {

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { parseDestination, type Destination } from '../shared/destination'
 import type { ValidationKey } from '../shared/profile'
+import { textsFor, type CliTextKey } from './texts'
 
 /** Where a CLI command reads and writes; tests pass their own. */
 export interface CliIo {
@@ -54,24 +55,28 @@ export async function readStdin(stream: NodeJS.ReadableStream): Promise<string> 
     .replace(/\r?\n$/, '')
 }
 
-const DESTINATION_PROBLEMS: Partial<Record<ValidationKey, string>> = {
-  userRequired: 'the user name is missing (USER@…)',
-  userInvalid: 'the user name is not a valid login name',
-  addressRequired: 'the host is missing',
-  addressHasScheme: 'the host must not start with a scheme such as ssh://',
-  addressHasPath: 'the host must not contain a path',
-  addressHasUserOrPort: 'the host is followed by more than one @ or :',
-  addressInvalid:
-    'the host is not an IP address or host name (IPv6 with a port goes in brackets: [2001:db8::1]:22)',
-  portRange: 'the port must be a whole number from 1 to 65535',
+const DESTINATION_PROBLEMS: Partial<Record<ValidationKey, CliTextKey>> = {
+  userRequired: 'cli.destination.userRequired',
+  userInvalid: 'cli.destination.userInvalid',
+  addressRequired: 'cli.destination.addressRequired',
+  addressHasScheme: 'cli.destination.addressHasScheme',
+  addressHasPath: 'cli.destination.addressHasPath',
+  addressHasUserOrPort: 'cli.destination.addressHasUserOrPort',
+  addressInvalid: 'cli.destination.addressInvalid',
+  portRange: 'cli.destination.portRange',
 }
 
 /** `USER@HOST[:PORT]` from a flag or argument, parsed by the shared parser; a usage error names the flag. */
-export function destinationArg(what: string, value: string): Destination {
+export function destinationArg(
+  what: string,
+  value: string,
+  t: ReturnType<typeof textsFor> = textsFor({}),
+): Destination {
   const parsed = parseDestination(value)
   if (parsed.ok) return parsed.value
+  const problemKey = DESTINATION_PROBLEMS[parsed.problem]
   throw new CliUsageError(
-    `${what} must be USER@HOST[:PORT], got "${value}": ${DESTINATION_PROBLEMS[parsed.problem] ?? parsed.problem}.`,
+    t('cli.destination.invalid', { what, value, problem: problemKey ? t(problemKey) : parsed.problem }),
   )
 }
 

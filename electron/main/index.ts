@@ -1,6 +1,7 @@
 import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron'
 import { createService, type AppService } from '../core/service'
-import { registerIpc } from './ipc'
+import { registerDesktopIpc, registerIpc } from './ipc'
+import { showNativeFileDialog } from './file-dialog'
 import { aboutContent, buildMenu } from './menu'
 import type { Language } from '../shared/settings'
 import { resolveUserDataDir } from '../core/storage/user-data-dir'
@@ -102,6 +103,11 @@ if (!app.requestSingleInstanceLock()) {
       (op) => {
         if (op === 'setLanguage') void applyMenu()
       },
+    )
+    registerDesktopIpc(
+      () => mainWindow?.webContents,
+      isOwnUrl,
+      (request) => showNativeFileDialog(dialog, mainWindow, request),
     )
     void applyMenu()
     mainWindow = createWindow()

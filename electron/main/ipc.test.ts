@@ -5,7 +5,8 @@ import type { AppService } from '../core/service'
 import type { Result } from '../shared/result'
 import { FakeWebContents, ipcMain, type FakeFrame } from '../test-support/fake-electron'
 import { startTempService } from '../test-support/temp-service'
-import { CHANNELS, registerIpc } from './ipc'
+import { DESKTOP_CHANNELS, type PickFileRequest } from '../shared/desktop'
+import { CHANNELS, registerDesktopIpc, registerIpc } from './ipc'
 import { isAppUrl } from './security'
 
 // Electron cannot run here: registerIpc runs against a stand-in ipcMain that keeps its handlers, the
@@ -81,5 +82,66 @@ describe('registerIpc sender check', () => {
   it('refuses a message whose frame is gone', async () => {
     expect(await setChinese(window, null)).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
     expect(await language()).toBe('en')
+  })
+})
+
+describe('registerDesktopIpc: the native file dialog', () => {
+  let shown: PickFileRequest[]
+  let answer: string | undefined
+  let unregisterDesktop: () => void
+  beforeEach(() => {
+    shown = []
+    answer = '/home/user/bundles/lab-2026-12-02.zip'
+    unregisterDesktop = registerDesktopIpc(
+      () => window as unknown as WebContents,
+      isOwnUrl,
+      (request) => {
+        shown.push(request)
+        return Promise.resolve(answer)
+      },
+    )
+  })
+  afterEach(() => unregisterDesktop())
+
+  const pick = (
+    sender: FakeWebContents,
+    frame: FakeFrame | null,
+    request: unknown,
+  ): Promise<unknown> => {
+    const handler = ipcMain.handlers.get(DESKTOP_CHANNELS.pickFile)
+    if (!handler) throw new Error('registerDesktopIpc did not register its channel')
+    return Promise.resolve(handler({ sender, senderFrame: frame }, request))
+  }
+  const request: PickFileRequest = {
+    mode: 'save',
+    title: 'Save the bundle as',
+    defaultPath: '/home/user/lab.zip',
+    filters: [{ name: 'ZIP', extensions: ['zip'] }],
+  }
+
+  it('shows the dialog for our page and answers the chosen path; a cancel answers nothing', async () => {
+    expect(await pick(window, window.mainFrame, request)).toBe('/home/user/bundles/lab-2026-12-02.zip')
+    expect(shown).toEqual([request])
+    answer = undefined
+    expect(await pick(window, window.mainFrame, { ...request, mode: 'open' })).toBeUndefined()
+    expect(shown).toHaveLength(2)
+  })
+
+  it('never shows a dialog for another page, a subframe or a malformed request', async () => {
+    const other = new FakeWebContents(page)
+    expect(await pick(other, other.mainFrame, request)).toBeUndefined()
+    expect(await pick(window, { url: page, parent: window.mainFrame }, request)).toBeUndefined()
+    window.mainFrame.url = 'https://evil.example/'
+    expect(await pick(window, window.mainFrame, request)).toBeUndefined()
+    window.mainFrame.url = page
+    for (const bad of [
+      { ...request, mode: 'delete' },
+      { ...request, filters: [{ name: 'x', extensions: ['../../etc'] }] },
+      { ...request, title: '' },
+      { ...request, extra: true },
+      'save',
+    ])
+      expect(await pick(window, window.mainFrame, bad)).toBeUndefined()
+    expect(shown).toEqual([])
   })
 })

@@ -1,6 +1,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { z } from 'zod'
 import { callRequestSchema } from '../shared/contract'
+import { DESKTOP_CHANNELS, pickFileRequestSchema, type PickFileRequest } from '../shared/desktop'
 import { fail } from '../shared/result'
 import type { AppService } from '../core/service'
 import { isTrustedSender, type SenderFacts } from './security'
@@ -62,4 +63,27 @@ export function registerIpc(
     ipcMain.removeHandler(CHANNELS.call)
     ipcMain.removeHandler(CHANNELS.cancel)
   }
+}
+
+/** Shows the native dialog for a valid request; the chosen path, or undefined when cancelled. */
+export type ShowFileDialog = (request: PickFileRequest) => Promise<string | undefined>
+
+/**
+ * Registers the native file dialog on IPC, with the same sender check as the service's channel: only
+ * our own window's main frame showing our page may ask, and only with a valid request. Anything else
+ * answers undefined without showing a dialog. Returns the unregister function.
+ */
+export function registerDesktopIpc(
+  window: () => WebContents | undefined,
+  isOwnUrl: (url: string) => boolean,
+  show: ShowFileDialog,
+): () => void {
+  ipcMain.handle(DESKTOP_CHANNELS.pickFile, async (event, raw: unknown) => {
+    if (!isTrustedSender(senderOf(event), window()?.id, isOwnUrl)) return undefined
+    const request = pickFileRequestSchema.safeParse(raw)
+    if (!request.success) return undefined
+    const path = await show(request.data)
+    return path === undefined || path === '' ? undefined : path
+  })
+  return () => ipcMain.removeHandler(DESKTOP_CHANNELS.pickFile)
 }

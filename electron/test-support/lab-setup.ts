@@ -37,6 +37,29 @@ export function accountPubkey(): string {
   return ecdh.getPublicKey(undefined, 'compressed').toString('base64')
 }
 
+/**
+ * A profile's deployment settings from the lab's own gonka repository (cloned on `net` into `dir`),
+ * with a fresh account key and no ML nodes; `extra` adds or replaces fields.
+ */
+export function labDeployment(
+  net: LabHost,
+  dir: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    repoUrl: net.gonkaRepoUrl,
+    repoRef: 'main',
+    dir,
+    // The lab's addresses are a documentation network (private to the lab), so the public name is a DNS name.
+    publicHost: 'gonka-lab.example.org',
+    keyName: 'lab-warm',
+    accountPubkey: accountPubkey(),
+    hfHome: '/tmp/hf-cache',
+    mlNodes: [],
+    ...extra,
+  }
+}
+
 /** A profile's server for a lab host, logging in with the lab's key file. */
 export function labServer(h: LabHost, role: Server['role']): Server {
   return {

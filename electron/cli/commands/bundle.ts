@@ -3,6 +3,7 @@ import type { AppError } from '../../shared/result'
 import { followRun, newRunId, openCliService, printFailure, unwrap } from '../cli-service'
 import { CliUsageError, parseOptions, readHidden, type CliIo, type CliCommand } from '../io'
 import { cliLanguage } from '../language'
+import { textsFor } from '../texts'
 import { renderDeployText } from '../../core/deploy/texts'
 import { ansibleRunNotes } from '../../core/bundle/ansible'
 
@@ -16,28 +17,30 @@ async function passphraseOf(io: CliIo, confirm: boolean): Promise<string | undef
   const fromEnv = io.env[PASSPHRASE_ENV]
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv
   if (io.terminal !== true) return undefined
-  const first = await readHidden(io, 'Bundle passphrase (at least 8 characters): ')
+  const t = textsFor(io.env)
+  const first = await readHidden(io, t('cli.bundle.passphrasePrompt'))
   if (first === undefined || !confirm) return first
-  const second = await readHidden(io, 'The same passphrase again: ')
-  if (second !== first) throw new CliUsageError('The two passphrases differ.')
+  const second = await readHidden(io, t('cli.bundle.passphraseAgain'))
+  if (second !== first) throw new CliUsageError(t('cli.bundle.passphrasesDiffer'))
   return first
 }
 
 /** The check results in a `check --json` output file (an array, or an object with `results`). */
-async function checksFile(file: string | undefined): Promise<Record<string, unknown>[] | undefined> {
+async function checksFile(file: string | undefined, io: CliIo): Promise<Record<string, unknown>[] | undefined> {
   if (file === undefined) return undefined
+  const t = textsFor(io.env)
   let raw: unknown
   try {
     raw = JSON.parse(await readFile(file, 'utf8'))
   } catch (error) {
-    throw new CliUsageError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new CliUsageError(t('cli.common.cannotRead', { file, reason: error instanceof Error ? error.message : String(error) }))
   }
   const list = Array.isArray(raw)
     ? raw
     : typeof raw === 'object' && raw !== null && Array.isArray((raw as { results?: unknown }).results)
       ? (raw as { results: unknown[] }).results
       : undefined
-  if (!list) throw new CliUsageError(`${file} holds no check results (an array or {"results": [...]}).`)
+  if (!list) throw new CliUsageError(t('cli.bundle.noCheckResults', { file }))
   return list.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null)
 }
 
@@ -53,16 +56,17 @@ async function exportAnsible(args: readonly string[], io: CliIo): Promise<number
     'skip-servers': { type: 'boolean' },
     json: { type: 'boolean' },
   })
+  const t = textsFor(io.env)
   if (values.profile === undefined || values.out === undefined)
-    throw new CliUsageError('export ansible needs --profile P and --out DIR.')
+    throw new CliUsageError(t('cli.bundle.ansibleNeeds'))
   let password = io.env[VAULT_PASSWORD_ENV]
   if ((password === undefined || password === '') && io.terminal === true) {
-    password = await readHidden(io, 'Ansible Vault password (at least 8 characters): ')
-    const again = password === undefined ? undefined : await readHidden(io, 'The same password again: ')
-    if (again !== password) throw new CliUsageError('The two passwords differ.')
+    password = await readHidden(io, t('cli.bundle.vaultPrompt'))
+    const again = password === undefined ? undefined : await readHidden(io, t('cli.bundle.vaultAgain'))
+    if (again !== password) throw new CliUsageError(t('cli.bundle.passwordsDiffer'))
   }
   if (password === undefined || password === '')
-    throw new CliUsageError(`Give the vault password in ${VAULT_PASSWORD_ENV} or run on an interactive terminal.`)
+    throw new CliUsageError(t('cli.bundle.giveVaultPassword', { env: VAULT_PASSWORD_ENV }))
   const cli = await openCliService(io)
   try {
     const profile = await cli.resolveProfile(values.profile)
@@ -84,11 +88,11 @@ async function exportAnsible(args: readonly string[], io: CliIo): Promise<number
     const r = result.value
     if (values.json) io.out(JSON.stringify(r))
     else {
-      io.out(`Wrote ${r.files.length} files into ${r.dir}: ${r.files.join(', ')}.`)
+      io.out(t('cli.bundle.wroteFiles', { count: r.files.length, dir: r.dir, files: r.files.join(', ') }))
       const language = cliLanguage(io.env)
       io.out(renderDeployText({ key: 'bundle.ansible.run', params: { dir: r.dir, command: r.command } }, language))
       for (const note of ansibleRunNotes(r, language)) io.out(`  ${note}`)
-      for (const p of r.problems) io.out(`  could not read ${p.serverId}: ${p.message}`)
+      for (const p of r.problems) io.out(`  ${t('cli.bundle.couldNotRead', { server: p.serverId, message: p.message })}`)
     }
     return r.problems.length > 0 ? 1 : 0
   } finally {
@@ -105,12 +109,13 @@ async function exportBundle(args: readonly string[], io: CliIo): Promise<number>
     'skip-servers': { type: 'boolean' },
     json: { type: 'boolean' },
   })
+  const t = textsFor(io.env)
   if (values.profile === undefined || values.out === undefined)
-    throw new CliUsageError('export needs --profile P and --out FILE.')
-  const checks = await checksFile(values.checks)
+    throw new CliUsageError(t('cli.bundle.exportNeeds'))
+  const checks = await checksFile(values.checks, io)
   const passphrase = await passphraseOf(io, true)
   if (passphrase === undefined)
-    throw new CliUsageError(`Give the passphrase in ${PASSPHRASE_ENV} or run on an interactive terminal.`)
+    throw new CliUsageError(t('cli.bundle.givePassphrase', { env: PASSPHRASE_ENV }))
   const cli = await openCliService(io)
   try {
     const profile = await cli.resolveProfile(values.profile)
@@ -132,9 +137,9 @@ async function exportBundle(args: readonly string[], io: CliIo): Promise<number>
     const r = result.value
     if (values.json) io.out(JSON.stringify(r))
     else {
-      io.out(`Wrote ${r.path} (${r.bytes} bytes, ${r.files.length} files${r.secrets ? ', secrets encrypted' : ', no secrets'}).`)
-      for (const a of r.absent) io.out(`  not on the server: ${a}`)
-      for (const p of r.problems) io.out(`  could not read ${p.serverId}: ${p.message}`)
+      io.out(t(r.secrets ? 'cli.bundle.wroteBundleSecrets' : 'cli.bundle.wroteBundle', { path: r.path, bytes: r.bytes, count: r.files.length }))
+      for (const a of r.absent) io.out(`  ${t('cli.bundle.notOnServer', { file: a })}`)
+      for (const p of r.problems) io.out(`  ${t('cli.bundle.couldNotRead', { server: p.serverId, message: p.message })}`)
     }
     return r.problems.length > 0 ? 1 : 0
   } finally {
@@ -148,8 +153,9 @@ async function importBundle(args: readonly string[], io: CliIo): Promise<number>
     { json: { type: 'boolean' }, 'no-secrets': { type: 'boolean' } },
     true,
   )
+  const t = textsFor(io.env)
   const file = positionals[0]
-  if (file === undefined || positionals.length > 1) throw new CliUsageError('import needs one FILE.')
+  if (file === undefined || positionals.length > 1) throw new CliUsageError(t('cli.bundle.importNeeds'))
   const passphrase = values['no-secrets'] ? undefined : await passphraseOf(io, false)
   const cli = await openCliService(io)
   try {
@@ -159,11 +165,11 @@ async function importBundle(args: readonly string[], io: CliIo): Promise<number>
     if (values.json) io.out(JSON.stringify(r))
     else {
       io.out(
-        `Imported profile "${r.profileName}" as ${r.profileId}${r.renamed ? ' (the original id was taken)' : ''}, ` +
-          `${r.pinnedHosts} pinned host key${r.pinnedHosts === 1 ? '' : 's'}; exported ${r.createdAt} by version ${r.appVersion}.`,
+        t(r.renamed ? 'cli.bundle.importedRenamed' : 'cli.bundle.imported', { name: r.profileName, id: r.profileId }) +
+          t(r.pinnedHosts === 1 ? 'cli.bundle.pinnedOne' : 'cli.bundle.pinnedMany', { count: r.pinnedHosts, createdAt: r.createdAt, version: r.appVersion }),
       )
-      if (r.secrets === 'opened') io.out('The secrets were verified and opened with the passphrase.')
-      if (r.secrets === 'not-opened') io.out(`The secrets were not opened (no passphrase in ${PASSPHRASE_ENV}).`)
+      if (r.secrets === 'opened') io.out(t('cli.bundle.secretsOpened'))
+      if (r.secrets === 'not-opened') io.out(t('cli.bundle.secretsNotOpened', { env: PASSPHRASE_ENV }))
     }
     return 0
   } finally {
@@ -178,9 +184,10 @@ async function supportBundle(args: readonly string[], io: CliIo): Promise<number
     checks: { type: 'string' },
     json: { type: 'boolean' },
   })
+  const t = textsFor(io.env)
   if (values.profile === undefined || values.out === undefined)
-    throw new CliUsageError('support-bundle needs --profile P and --out FILE.')
-  const checks = await checksFile(values.checks)
+    throw new CliUsageError(t('cli.bundle.supportNeeds'))
+  const checks = await checksFile(values.checks, io)
   const cli = await openCliService(io)
   try {
     const profile = await cli.resolveProfile(values.profile)
@@ -194,7 +201,7 @@ async function supportBundle(args: readonly string[], io: CliIo): Promise<number
     stop()
     const r = unwrap(result)
     if (values.json) io.out(JSON.stringify(r))
-    else io.out(`Wrote ${r.path} (${r.bytes} bytes): ${r.files.join(', ')}. Secrets were removed.`)
+    else io.out(t('cli.bundle.wroteSupport', { path: r.path, bytes: r.bytes, files: r.files.join(', ') }))
     return 0
   } finally {
     await cli.close()

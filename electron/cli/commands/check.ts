@@ -13,6 +13,7 @@ import { CliUsageError, parseOptions, type CliCommand } from '../io'
 import { renderText } from '../../core/checks/texts'
 import type { Language } from '../../shared/settings'
 import { cliLanguage } from '../language'
+import { cliText, textsFor } from '../texts'
 
 /** One line of `check --json`. */
 export interface CheckJsonEntry {
@@ -45,21 +46,22 @@ export interface CliModels {
 }
 
 /** The stderr lines that say which model list a run uses and which ids it does not know. */
-export function modelNotes(list: NetworkModels, ids: readonly string[]): string[] {
+export function modelNotes(list: NetworkModels, ids: readonly string[], language: Language = 'en'): string[] {
+  const t = (key: Parameters<typeof cliText>[1], params?: Record<string, string | number>): string =>
+    cliText(language, key, params)
   const notes: string[] = []
   if (list.source === 'network') {
-    notes.push(`Models: network list from ${list.seedApiUrl ?? ''} (read ${list.asOf}).`)
-    for (const s of list.skipped ?? []) notes.push(`  not usable in the network list: ${s}`)
+    notes.push(t('cli.check.modelsNetwork', { seed: list.seedApiUrl ?? '', asOf: list.asOf }))
+    for (const s of list.skipped ?? []) notes.push(`  ${t('cli.check.notUsable', { model: s })}`)
   } else if (list.error) {
-    notes.push(
-      `Models: offline list of ${list.asOf}, because the seed's list could not be read: ${list.error}`,
-    )
+    notes.push(t('cli.check.modelsOfflineError', { asOf: list.asOf, error: list.error }))
   } else {
-    notes.push(`Models: offline list of ${list.asOf} (no seed given; use --seed URL for the network's list).`)
+    notes.push(t('cli.check.modelsOffline', { asOf: list.asOf }))
   }
   const known = new Set(list.models.map((m) => m.id.toLowerCase()))
   const unknown = ids.filter((id) => !known.has(id.toLowerCase()))
-  if (unknown.length > 0) notes.push(`Unknown model(s) in the ${list.source} list: ${unknown.join(', ')}`)
+  if (unknown.length > 0)
+    notes.push(t('cli.check.unknownModels', { source: list.source, models: unknown.join(', ') }))
   return notes
 }
 
@@ -72,11 +74,12 @@ export async function cliModels(
   service: AppService,
   ids: readonly string[],
   seedApiUrl: string | undefined,
+  language: Language = 'en',
 ): Promise<CliModels> {
   if (ids.length === 0) return { source: 'none', notes: [] }
   const seed = seedApiUrl?.trim() ?? ''
   const list = unwrap(await service.invoke('getNetworkModels', seed !== '' ? { seedApiUrl: seed } : {}))
-  return { list, source: list.source, notes: modelNotes(list, ids) }
+  return { list, source: list.source, notes: modelNotes(list, ids, language) }
 }
 
 const MARK: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' }
@@ -99,7 +102,9 @@ export function printTable(
     }
   }
   const n = (s: CheckStatus): number => out.results.filter((r) => r.status === s).length
-  line(`\n${n('pass')} passed, ${n('warn')} warnings, ${n('fail')} failed, ${n('skip')} not checked.`)
+  line(
+    `\n${cliText(language, 'cli.check.summary', { pass: n('pass'), warn: n('warn'), fail: n('fail'), skip: n('skip') })}`,
+  )
 }
 
 /** `check`: runs every check on the profile's hosts through the service; exit 1 when any check fails. */
@@ -108,6 +113,7 @@ export const checkCommand: CliCommand = {
   usage:
     'check --profile NAME|FILE [--json] [--seed URL] [--model ID ...] [--only CHECK_ID ...] [--known-hosts FILE] [--skip-outside] [--progress]',
   async run(args, io) {
+    const t = textsFor(io.env)
     const { values } = parseOptions(args, {
       profile: { type: 'string' },
       json: { type: 'boolean' },
@@ -118,22 +124,20 @@ export const checkCommand: CliCommand = {
       'skip-outside': { type: 'boolean' },
       progress: { type: 'boolean' },
     })
-    if (values.profile === undefined) throw new CliUsageError('--profile is required.')
+    if (values.profile === undefined) throw new CliUsageError(t('cli.common.profileRequired'))
     if (values.seed !== undefined) {
       const problem = values.seed.trim() === '' ? 'seedUrlInvalid' : validateSeedApiUrl(values.seed)
-      if (problem)
-        throw new CliUsageError(
-          `--seed must be an http:// or https:// URL without user name, password, query or fragment (${problem}), e.g. http://node2.gonka.ai:8000.`,
-        )
+      if (problem) throw new CliUsageError(t('cli.check.seedInvalid', { problem }))
     }
     const only = values.only ?? []
     for (const id of only)
-      if (!(CHECK_IDS as readonly string[]).includes(id)) throw new CliUsageError(`Unknown check id "${id}".`)
+      if (!(CHECK_IDS as readonly string[]).includes(id))
+        throw new CliUsageError(t('cli.check.unknownCheck', { id }))
     const cli = await openCliService(io, { knownHosts: [values['known-hosts']] })
     try {
       const profile = await cli.resolveProfile(values.profile)
       const ids = values.model ?? []
-      const chosen = await cliModels(cli.service, ids, values.seed ?? profile.seedApiUrl)
+      const chosen = await cliModels(cli.service, ids, values.seed ?? profile.seedApiUrl, cliLanguage(io.env))
       for (const note of chosen.notes) io.err(note)
       const runId = newRunId('check')
       // Results stream as progress; the table is printed at the end in profile and catalogue order.

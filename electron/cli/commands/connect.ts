@@ -12,6 +12,7 @@ import {
   type HeadlessSecrets,
 } from '../cli-service'
 import { CliUsageError, destinationArg, parseOptions, readStdin, type CliCommand, type CliIo } from '../io'
+import { textsFor } from '../texts'
 
 /** Exit codes of `connect` (scripts and acceptance checks rely on them). */
 export const CONNECT_EXIT = {
@@ -76,9 +77,11 @@ export const connectCommand: CliCommand = {
       },
       true,
     )
-    if (positionals.length !== 1) throw new CliUsageError('Give exactly one USER@HOST[:PORT].')
-    const dest = destinationArg('The destination', positionals[0] ?? '')
-    if (values.key !== undefined && values.key.trim() === '') throw new CliUsageError('--key needs a file.')
+    const t = textsFor(io.env)
+    if (positionals.length !== 1) throw new CliUsageError(t('cli.connect.oneDestination'))
+    const dest = destinationArg(t('cli.connect.theDestination'), positionals[0] ?? '', t)
+    if (values.key !== undefined && values.key.trim() === '')
+      throw new CliUsageError(t('cli.connect.keyNeedsFile'))
     const keyPath = values.key !== undefined ? resolve(values.key) : undefined
     const secret = values['password-stdin'] ? await readStdin(io.stdin) : undefined
     const auth: AuthMethod = keyPath !== undefined ? 'key' : secret !== undefined ? 'password' : 'agent'
@@ -134,6 +137,7 @@ function isReport(value: ConnectionReport | AppError): value is ConnectionReport
 
 async function runConnect(cli: CliService, io: CliIo, req: ConnectRequest): Promise<number> {
   const { dest } = req
+  const t = textsFor(io.env)
   const trustedBy = req.knownHostsFile ?? join(cliHome(io), '.ssh', 'known_hosts')
   const base = {
     host: dest.host,
@@ -176,16 +180,26 @@ async function runConnect(cli: CliService, io: CliIo, req: ConnectRequest): Prom
         }),
       )
     } else {
-      const where = req.knownHostsFile ? ` and added to ${req.knownHostsFile}` : ''
-      io.out(`Connected to ${dest.user}@${dest.host}:${dest.port}`)
+      const where = req.knownHostsFile ? t('cli.connect.andAddedTo', { file: req.knownHostsFile }) : ''
+      io.out(t('cli.connect.connected', { user: dest.user, host: dest.host, port: dest.port }))
+      const key = `${report.keyType ?? ''} ${report.fingerprint ?? ''}`
       io.out(
-        `  host key   ${report.keyType ?? ''} ${report.fingerprint ?? ''}${accepted ? ` (new: pinned in ${cli.dataDir}${where})` : ' (trusted)'}`,
+        `  ${accepted ? t('cli.connect.hostKeyNew', { key, dir: cli.dataDir, where }) : t('cli.connect.hostKeyTrusted', { key })}`,
       )
-      io.out(`  system     ${facts.os.prettyName || facts.os.id || 'unknown'}`)
-      io.out(`  user       ${facts.user} (uid ${facts.uid})${facts.isRoot ? ', root' : ''}`)
-      io.out(`  sudo       ${facts.sudo}`)
       io.out(
-        `  docker     ${facts.docker.socketAccess ? 'socket access' : facts.docker.socket ? 'socket present, no access' : 'no socket'}${facts.docker.cli ? '' : ', no docker CLI'}`,
+        `  ${t('cli.connect.system', { os: facts.os.prettyName || facts.os.id || t('cli.connect.unknown') })}`,
+      )
+      io.out(
+        `  ${t('cli.connect.user', { user: facts.user, uid: facts.uid })}${facts.isRoot ? t('cli.connect.root') : ''}`,
+      )
+      io.out(`  ${t('cli.connect.sudo', { sudo: facts.sudo })}`)
+      const docker = facts.docker.socketAccess
+        ? t('cli.connect.dockerAccess')
+        : facts.docker.socket
+          ? t('cli.connect.dockerNoAccess')
+          : t('cli.connect.dockerNoSocket')
+      io.out(
+        `  ${t('cli.connect.docker', { docker })}${facts.docker.cli ? '' : t('cli.connect.noDockerCli')}`,
       )
     }
     return CONNECT_EXIT.ok
@@ -204,20 +218,20 @@ async function runConnect(cli: CliService, io: CliIo, req: ConnectRequest): Prom
       }),
     )
   } else {
-    io.err(`Error: ${failure.message}`)
+    io.err(t('cli.common.error', { message: failure.message }))
     for (const [field, problem] of Object.entries(failure.fields ?? {})) io.err(`  ${field}: ${problem}`)
     if (failure.code === 'HOST_KEY_UNKNOWN') {
-      io.err(`  ${String(d.keyType)} key fingerprint is ${String(d.fingerprint)}.`)
       io.err(
-        `  Compare it with the server's console, then run again with --accept-new to trust it ` +
-          `(pinned in ${cli.dataDir}${req.knownHostsFile ? ` and added to ${req.knownHostsFile}` : ''}).`,
+        `  ${t('cli.connect.fingerprintIs', { keyType: String(d.keyType), fingerprint: String(d.fingerprint) })}`,
       )
+      const where = req.knownHostsFile ? t('cli.connect.andAddedTo', { file: req.knownHostsFile }) : ''
+      io.err(`  ${t('cli.connect.compare', { dir: cli.dataDir, where })}`)
     } else if (failure.code === 'HOST_KEY_CHANGED' && d.expectedFingerprint !== undefined) {
       io.err(
-        `  expected ${String(d.expectedFingerprint)} (from ${String(d.source)}), got ${String(d.fingerprint)}.`,
+        `  ${t('cli.connect.expected', { expected: String(d.expectedFingerprint), source: String(d.source), fingerprint: String(d.fingerprint) })}`,
       )
     }
-    if (failure.hint) io.err(`What to do: ${failure.hint}`)
+    if (failure.hint) io.err(t('cli.common.whatToDo', { hint: failure.hint }))
   }
   return connectExitCode(failure)
 }

@@ -12,6 +12,7 @@ import {
   type CliService,
 } from '../cli-service'
 import { CliUsageError, parseOptions, type CliCommand, type CliIo } from '../io'
+import { textsFor } from '../texts'
 
 const planFlags = {
   profile: { type: 'string' },
@@ -30,19 +31,19 @@ const planFlags = {
  */
 export async function checksInput(
   file: string,
+  t: ReturnType<typeof textsFor> = textsFor({}),
 ): Promise<{ results: Record<string, unknown>[]; paths?: unknown[] }> {
   let raw: unknown
   try {
     raw = JSON.parse(await readFile(file, 'utf8'))
   } catch (error) {
-    throw new CliUsageError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new CliUsageError(
+      t('cli.common.cannotRead', { file, reason: error instanceof Error ? error.message : String(error) }),
+    )
   }
   const obj = typeof raw === 'object' && raw !== null ? (raw as { results?: unknown; paths?: unknown }) : {}
   const list = Array.isArray(raw) ? raw : Array.isArray(obj.results) ? obj.results : undefined
-  if (!list)
-    throw new CliUsageError(
-      `${file} holds no check results (the output of check --json: an array or {"results": [...]}).`,
-    )
+  if (!list) throw new CliUsageError(t('cli.deploy.noCheckResults', { file }))
   const results = list
     .filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null)
     .map((r) => ({
@@ -54,8 +55,9 @@ export async function checksInput(
   return { results, ...(Array.isArray(obj.paths) ? { paths: obj.paths } : {}) }
 }
 
-function requireProfile(value: string | undefined): string {
-  if (value === undefined || value === '') throw new CliUsageError('--profile is required')
+function requireProfile(value: string | undefined, io: CliIo): string {
+  if (value === undefined || value === '')
+    throw new CliUsageError(textsFor(io.env)('cli.common.profileMissing'))
   return value
 }
 
@@ -65,7 +67,7 @@ async function makePlan(
   io: CliIo,
   values: Record<string, string | boolean | undefined>,
 ): Promise<DeployPlan> {
-  const profile = await cli.resolveProfile(requireProfile(values.profile as string | undefined))
+  const profile = await cli.resolveProfile(requireProfile(values.profile as string | undefined, io))
   const passphrase = io.env.GHW_SECRETS_PASSPHRASE
   if (passphrase !== undefined && passphrase !== '') {
     // The secret store may keep the keyring password (profile init, or the app's "keep" choice).
@@ -77,7 +79,7 @@ async function makePlan(
   }
   const wait = values['wait-seconds']
   const checksFile = values.checks as string | undefined
-  const checks = checksFile !== undefined ? await checksInput(checksFile) : undefined
+  const checks = checksFile !== undefined ? await checksInput(checksFile, textsFor(io.env)) : undefined
   const privateAddress = values['private-address'] as string | undefined
   const runId = newRunId('plan')
   return unwrap(
@@ -158,7 +160,7 @@ export const psCommand: CliCommand = {
     const { values } = parseOptions(args, { profile: { type: 'string' }, json: { type: 'boolean' } })
     const cli = await openCliService(io)
     try {
-      const profile = await cli.resolveProfile(requireProfile(values.profile))
+      const profile = await cli.resolveProfile(requireProfile(values.profile, io))
       const out = unwrap(await cli.service.invoke('listContainers', { profileId: profile.id }))
       if (values.json === true) io.out(JSON.stringify(out))
       else {
@@ -202,16 +204,16 @@ export const logsCommand: CliCommand = {
       follow: { type: 'boolean' },
       tail: { type: 'string' },
     })
-    if (values.host === undefined) throw new CliUsageError('--host is required')
+    if (values.host === undefined) throw new CliUsageError(textsFor(io.env)('cli.deploy.hostRequired'))
     const tail = values.tail !== undefined ? Number(values.tail) : undefined
     if (tail !== undefined && (!Number.isInteger(tail) || tail < 0))
-      throw new CliUsageError('--tail takes a whole number')
+      throw new CliUsageError(textsFor(io.env)('cli.deploy.tailNumber'))
     const cli = await openCliService(io)
     const runId = newRunId('logs')
     const onSigint = (): void => cli.service.cancel(runId)
     process.once('SIGINT', onSigint)
     try {
-      const profile = await cli.resolveProfile(requireProfile(values.profile))
+      const profile = await cli.resolveProfile(requireProfile(values.profile, io))
       const stop = followRun(cli, io, runId, (e) => {
         if (e.kind !== 'log') return
         const batch: readonly LogLine[] | undefined = (e.data as Partial<LogBatch> | undefined)?.lines

@@ -4,6 +4,7 @@ import { openCliService } from '../cli-service'
 import { CliUsageError, parseOptions, readStdin, type CliCommand, type CliIo } from '../io'
 import type { AppService } from '../../core/service'
 import { keysBackup, keysWarm } from './server-keys'
+import { textsFor } from '../texts'
 
 /** Clears the screen and the scrollback (xterm and most terminals), so the words leave the terminal. */
 const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H'
@@ -24,12 +25,10 @@ async function unlockFromEnv(service: AppService, io: CliIo): Promise<AppError |
 }
 
 async function keysNew(args: readonly string[], io: CliIo): Promise<number> {
+  const t = textsFor(io.env)
   const { values } = parseOptions(args, { json: { type: 'boolean' }, keep: { type: 'boolean' } })
   if (io.terminal !== true) {
-    io.err(
-      'keys new shows the 24 words only on an interactive terminal (stdin and stderr a TTY), never into a ' +
-        'pipe, a file or a log. To script, make the key on a secure machine and run `keys import --pubkey B64`.',
-    )
+    io.err(t('cli.keys.newNeedsTerminal'))
     return 2
   }
   const cli = await openCliService(io)
@@ -50,16 +49,16 @@ async function keysNew(args: readonly string[], io: CliIo): Promise<number> {
     if (!created.ok) return failed(io, created.error)
     const key = created.value
     ceremonyId = key.ceremonyId
-    io.err('Your Gonka account key: 24 words. They ARE the key: whoever has them controls the account')
-    io.err('and its GNK; without them a lost computer means a lost account. Write them on paper now, in')
-    io.err('order. They are shown this once and will be cleared from the screen.\n')
+    io.err(t('cli.keys.wordsIntro1'))
+    io.err(t('cli.keys.wordsIntro2'))
+    io.err(`${t('cli.keys.wordsIntro3')}\n`)
     key.words.forEach((w, i) => io.err(`  ${String(i + 1).padStart(2)}. ${w}`))
-    if ((await ask('\nPress Enter when you have written them down.')) === undefined) return 1
+    if ((await ask(`\n${t('cli.keys.pressEnter')}`)) === undefined) return 1
     io.err(CLEAR_SCREEN)
     for (;;) {
       const answers: { position: number; word: string }[] = []
       for (const position of key.checkPositions) {
-        const word = await ask(`Word ${position}:`)
+        const word = await ask(t('cli.keys.word', { position }))
         if (word === undefined) return 1
         answers.push({ position, word: word.trim() })
       }
@@ -75,9 +74,9 @@ async function keysNew(args: readonly string[], io: CliIo): Promise<number> {
         if (values.json) io.out(JSON.stringify({ address, pubkey }))
         else {
           io.out(`address: ${address}`)
-          io.out(`pubkey:  ${pubkey}   (ACCOUNT_PUBKEY in config.env)`)
+          io.out(`pubkey:  ${pubkey}   ${t('cli.keys.pubkeyNote')}`)
         }
-        if (kept) io.err("The words are kept, encrypted, in the app's secret store.")
+        if (kept) io.err(t('cli.keys.wordsKept'))
         return 0
       }
       if (confirmed.error.code !== 'INVALID_INPUT') {
@@ -85,7 +84,7 @@ async function keysNew(args: readonly string[], io: CliIo): Promise<number> {
         return failed(io, confirmed.error)
       }
       io.err(
-        `${confirmed.error.message} Try again (${String(confirmed.error.details?.attemptsLeft ?? '')} left).`,
+        `${confirmed.error.message} ${t('cli.keys.tryAgain', { left: String(confirmed.error.details?.attemptsLeft ?? '') })}`,
       )
     }
   } finally {
@@ -102,10 +101,11 @@ async function keysImport(args: readonly string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
     keep: { type: 'boolean' },
   })
+  const t = textsFor(io.env)
   if ((values['mnemonic-stdin'] === true) === (values.pubkey !== undefined)) {
-    throw new CliUsageError('Give exactly one of --mnemonic-stdin or --pubkey B64.')
+    throw new CliUsageError(t('cli.keys.importOneOf'))
   }
-  if (values.keep && values.pubkey !== undefined) throw new CliUsageError('--keep is for words only.')
+  if (values.keep && values.pubkey !== undefined) throw new CliUsageError(t('cli.keys.keepWordsOnly'))
   const cli = await openCliService(io)
   try {
     if (values.keep) {
@@ -121,7 +121,7 @@ async function keysImport(args: readonly string[], io: CliIo): Promise<number> {
     if (values.json) io.out(JSON.stringify({ address: r.value.address, pubkey: r.value.pubkey }))
     else {
       io.out(`address: ${r.value.address}`)
-      io.out(`pubkey:  ${r.value.pubkey}   (ACCOUNT_PUBKEY in config.env)`)
+      io.out(`pubkey:  ${r.value.pubkey}   ${t('cli.keys.pubkeyNote')}`)
     }
     return 0
   } finally {
@@ -140,7 +140,7 @@ export const keysCommand: CliCommand = {
     if (sub === 'import') return keysImport(rest, io)
     if (sub === 'warm') return keysWarm(rest, io)
     if (sub === 'backup') return keysBackup(rest, io)
-    throw new CliUsageError('Use "keys new", "keys import", "keys warm" or "keys backup".')
+    throw new CliUsageError(textsFor(io.env)('cli.keys.useSubcommand'))
   },
 }
 
@@ -150,16 +150,16 @@ export const secretsCommand: CliCommand = {
   usage: 'secrets status [--json] | secrets forget [--json]',
   async run(args, io) {
     const [sub, ...rest] = args
+    const t = textsFor(io.env)
     const { values } = parseOptions(rest, { json: { type: 'boolean' } })
-    if (sub !== 'status' && sub !== 'forget')
-      throw new CliUsageError('Use "secrets status" or "secrets forget".')
+    if (sub !== 'status' && sub !== 'forget') throw new CliUsageError(t('cli.secrets.useSubcommand'))
     const cli = await openCliService(io)
     try {
       if (sub === 'forget') {
         const r = await cli.service.invoke('forgetAllSecrets', {})
         if (!r.ok) return failed(io, r.error)
         if (values.json) io.out(JSON.stringify(r.value))
-        else io.out(r.value.hadFile ? 'All kept secrets are forgotten.' : 'No secrets were kept.')
+        else io.out(t(r.value.hadFile ? 'cli.secrets.forgotten' : 'cli.secrets.noneKept'))
         return 0
       }
       const problem = await unlockFromEnv(cli.service, io)
@@ -168,8 +168,11 @@ export const secretsCommand: CliCommand = {
       if (!r.ok) return failed(io, r.error)
       if (values.json) io.out(JSON.stringify(r.value))
       else {
-        io.out(`sealed by: ${r.value.sealer}${r.value.ready ? '' : ` (locked: ${r.value.reason ?? ''})`}`)
-        for (const e of r.value.entries) io.out(`  ${e.name}  saved ${e.savedAt}`)
+        io.out(
+          `${t('cli.secrets.sealedBy', { sealer: r.value.sealer })}${r.value.ready ? '' : t('cli.secrets.locked', { reason: r.value.reason ?? '' })}`,
+        )
+        for (const e of r.value.entries)
+          io.out(`  ${t('cli.secrets.entry', { name: e.name, savedAt: e.savedAt })}`)
       }
       return 0
     } finally {

@@ -1,11 +1,10 @@
-import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import type { ApplyResult, DeployChange, DeployPlan } from '../../shared/deploy'
 import type { RehearsalResult } from '../../shared/nodes'
 import type { PushedEvent } from '../../shared/progress'
 import { ok } from '../../shared/result'
 import type { CliService } from '../cli-service'
-import type { CliIo } from '../io'
+import { memoryIo as io } from '../../test-support/memory-io'
 import { rehearseWithPlan } from './nodes'
 
 // A stand-in for the service (only what confirmAndApply calls): applyPlan answers with `result`.
@@ -20,19 +19,6 @@ function fakeCli(result: ApplyResult) {
     onEvent: (_l: (e: PushedEvent) => void) => () => undefined,
   }
   return { cli: { service } as unknown as Pick<CliService, 'service'>, calls }
-}
-
-function io(): CliIo & { lines: string[]; errors: string[] } {
-  const lines: string[] = []
-  const errors: string[] = []
-  return {
-    lines,
-    errors,
-    out: (l) => lines.push(l),
-    err: (l) => errors.push(l),
-    stdin: Readable.from([]),
-    env: {},
-  }
 }
 
 const id = 'net/ml-node/ml1/rehearse/k1'

@@ -14,6 +14,9 @@ import {
 import { CliUsageError, parseOptions, type CliCommand, type CliIo } from '../io'
 import { cliLanguage } from '../language'
 import { confirmAndApply, EXIT, type PlanApplyJson } from '../plan-apply'
+import { textsFor, type CliTextKey } from '../texts'
+
+type Texts = ReturnType<typeof textsFor>
 
 /** One line of `nodes list --json`'s `nodes`. */
 export interface NodeJsonEntry {
@@ -47,16 +50,16 @@ export function nodeJson(row: NodeRow): NodeJsonEntry {
   }
 }
 
-const WORDS: Record<NodeRow['comparison'], string> = {
-  registered: 'registered',
-  missing: 'missing (in the profile, not registered)',
-  unknown: 'unknown to the profile',
-  different: 'registered with different settings',
+const WORDS: Record<NodeRow['comparison'], CliTextKey> = {
+  registered: 'cli.nodes.comparison.registered',
+  missing: 'cli.nodes.comparison.missing',
+  unknown: 'cli.nodes.comparison.unknown',
+  different: 'cli.nodes.comparison.different',
 }
 
-function printListing(listing: NodesListing, out: (line: string) => void): void {
-  out(`ML nodes known to the api on ${listing.networkServerId} (read through an SSH tunnel):`)
-  if (listing.rows.length === 0) out('  (none, and the profile expects none)')
+function printListing(listing: NodesListing, out: (line: string) => void, t: Texts): void {
+  out(t('cli.nodes.listHeader', { server: listing.networkServerId }))
+  if (listing.rows.length === 0) out(`  ${t('cli.nodes.listNone')}`)
   for (const row of listing.rows) {
     const r = row.registered
     const e = row.expected
@@ -66,17 +69,15 @@ function printListing(listing: NodesListing, out: (line: string) => void): void 
         ? `${e.host}:${e.inferencePort}/${e.pocPort}`
         : ''
     const state = r
-      ? `${r.enabled === false ? 'disabled' : r.enabled === true ? 'enabled' : 'enabled?'}, ${r.currentStatus ?? 'UNKNOWN'}`
+      ? `${t(r.enabled === false ? 'cli.nodes.disabled' : r.enabled === true ? 'cli.nodes.enabled' : 'cli.nodes.enabledUnknown')}, ${r.currentStatus ?? 'UNKNOWN'}`
       : ''
     out(
-      `  ${row.id.padEnd(16)} ${WORDS[row.comparison]}${row.differences.length ? ` (${row.differences.join(', ')})` : ''}`,
+      `  ${row.id.padEnd(16)} ${t(WORDS[row.comparison])}${row.differences.length ? ` (${row.differences.join(', ')})` : ''}`,
     )
     out(`  ${''.padEnd(16)} ${where}${state ? `  ${state}` : ''}`)
-    if (r?.failureReason) out(`  ${''.padEnd(16)} failure: ${r.failureReason}`)
+    if (r?.failureReason) out(`  ${''.padEnd(16)} ${t('cli.nodes.failure', { reason: r.failureReason })}`)
   }
-  out(
-    'node-config.json is read only on the api’s first start; later changes go through the admin API (this command).',
-  )
+  out(t('cli.nodes.listFooter'))
 }
 
 /** `nodes`: the ML nodes registered with the network node's api. */
@@ -85,28 +86,27 @@ export const nodesCommand: CliCommand = {
   usage:
     'nodes list --profile P [--json] | nodes add|update|enable|disable|remove --profile P [--id ID] [--json] [--yes] | nodes rehearse --profile P --id ID [--callback URL] [--wait S] [--json] [--yes]',
   async run(args, io) {
+    const t = textsFor(io.env)
     const [sub, ...rest] = args
     if (sub === 'rehearse') return runRehearse(rest, io)
     if (sub !== undefined && sub in CHANGES) return runChange(CHANGES[sub] ?? 'register', sub, rest, io)
     if (sub !== 'list')
       throw new CliUsageError(
-        sub === undefined
-          ? 'Give a subcommand: list, add, update, enable, disable, remove or rehearse.'
-          : `Unknown subcommand "${sub}" (available: list, add, update, enable, disable, remove, rehearse).`,
+        sub === undefined ? t('cli.nodes.noSubcommand') : t('cli.nodes.unknownSubcommand', { sub }),
       )
     const { values } = parseOptions(rest, {
       profile: { type: 'string' },
       id: { type: 'string' },
       json: { type: 'boolean' },
     })
-    if (!values.profile) throw new CliUsageError('--profile is required.')
+    if (!values.profile) throw new CliUsageError(t('cli.common.profileRequired'))
     const cli = await openCliService(io)
     try {
       const profile = await cli.resolveProfile(values.profile)
       const listing = unwrap(await cli.service.invoke('listNodes', { profile }))
       const rows = values.id !== undefined ? listing.rows.filter((r) => r.id === values.id) : listing.rows
       if (values.id !== undefined && rows.length === 0) {
-        io.err(`No node "${values.id}" in the profile or at the api.`)
+        io.err(t('cli.nodes.noSuchNode', { id: values.id }))
         return 1
       }
       if (values.json)
@@ -117,7 +117,7 @@ export const nodesCommand: CliCommand = {
             nodes: rows.map(nodeJson),
           }),
         )
-      else printListing({ ...listing, rows }, (line) => io.out(line))
+      else printListing({ ...listing, rows }, (line) => io.out(line), t)
       return rows.every((r) => r.comparison === 'registered') ? 0 : 1
     } finally {
       await cli.close()
@@ -174,15 +174,17 @@ async function runChange(
     json: { type: 'boolean' },
     yes: { type: 'boolean' },
   })
-  if (!values.profile) throw new CliUsageError('--profile is required.')
+  const t = textsFor(io.env)
+  if (!values.profile) throw new CliUsageError(t('cli.common.profileRequired'))
   const wait = values.wait === undefined ? undefined : Number(values.wait)
   if (wait !== undefined && (change !== 'update' || !Number.isInteger(wait) || wait < 5 || wait > 3600))
-    throw new CliUsageError('--wait is for nodes update: whole seconds from 5 to 3600.')
+    throw new CliUsageError(t('cli.nodes.waitUpdate'))
   if (change !== 'register' && change !== 'update' && values.id === undefined)
-    throw new CliUsageError(`nodes ${sub} needs --id ID.`)
-  if (values.host !== undefined && values.id === undefined) throw new CliUsageError('--host needs --id ID.')
+    throw new CliUsageError(t('cli.nodes.needsId', { sub }))
+  if (values.host !== undefined && values.id === undefined)
+    throw new CliUsageError(t('cli.nodes.hostNeedsId'))
   if (change === 'remove' && values.yes !== true) {
-    io.err('Not removed: nodes remove needs --yes.')
+    io.err(t('cli.nodes.removeNeedsYes'))
     return 2
   }
   const cli = await openCliService(io)
@@ -194,8 +196,8 @@ async function runChange(
       json: values.json === true,
       refuseBlocked: true,
       runPrefix: 'nodes',
-      emptyMessage: 'Nothing to change: the api already has this.',
-      doneMessage: 'Done.',
+      emptyMessage: t('cli.nodes.nothingToChange'),
+      doneMessage: t('cli.nodes.done'),
     })
     return outcome.exitCode
   } catch (error) {
@@ -209,16 +211,13 @@ async function runChange(
   }
 }
 
-const CAUSE_WORDS: Record<NonNullable<RehearsalResult['cause']>, string> = {
-  callbackWrongUrl:
-    'wrong callback URL: it names a host inside the network server’s Docker network, which a separate ML server cannot resolve; use http://<network server private IP>:9100 and recreate the api',
-  callbackUnreachable:
-    'the ML server cannot reach the callback: port 9100 is blocked or the address is wrong; open 9100 on the network server to the ML servers’ private addresses only',
-  callbackRejected:
-    'the callback answered with an error (a path or trailing slash gives 404); write it as http://host:9100 only',
-  gpuError: 'the ML node reported a GPU error',
-  generateFailed: 'the ML node refused to start the test generation',
-  noBatches: 'no batch arrived and nothing says why; read the ML node’s and the api’s logs',
+const CAUSE_WORDS: Record<NonNullable<RehearsalResult['cause']>, CliTextKey> = {
+  callbackWrongUrl: 'cli.nodes.cause.callbackWrongUrl',
+  callbackUnreachable: 'cli.nodes.cause.callbackUnreachable',
+  callbackRejected: 'cli.nodes.cause.callbackRejected',
+  gpuError: 'cli.nodes.cause.gpuError',
+  generateFailed: 'cli.nodes.cause.generateFailed',
+  noBatches: 'cli.nodes.cause.noBatches',
 }
 
 /** Why a rehearsal plan is refused (`deploy.node.change.rehearseRefused.<reason>`), when it is. */
@@ -249,6 +248,7 @@ export async function rehearseWithPlan(
 ): Promise<number> {
   const { json } = options
   const language = cliLanguage(io.env)
+  const t = textsFor(io.env)
   // The one --json line of confirmAndApply, completed with the rehearsal's own fields.
   const lines: string[] = []
   const inner: CliIo = {
@@ -263,7 +263,7 @@ export async function rehearseWithPlan(
     json,
     refuseBlocked: true,
     runPrefix: 'nodes-rehearse',
-    doneMessage: `The rehearsal of ${options.nodeId} ran:`,
+    doneMessage: t('cli.nodes.rehearsalRan', { id: options.nodeId }),
     onEvent: (e: ProgressEvent) => {
       if (e.kind === 'progress') {
         const title = (e.data as { title?: I18nText } | undefined)?.title
@@ -282,11 +282,11 @@ export async function rehearseWithPlan(
     io.out(JSON.stringify(answer))
   } else if (result) {
     const v = result
-    io.out(`Callback: ${v.callbackUrl} (${v.callbackSource}); batches sent to ${v.batchUrl}/generated`)
-    if (v.received) io.out(`Received: the network server got ${v.batches} batch(es) from ${v.nodeId}.`)
+    io.out(t('cli.nodes.callback', { url: v.callbackUrl, source: v.callbackSource, batchUrl: v.batchUrl }))
+    if (v.received) io.out(t('cli.nodes.received', { batches: v.batches, id: v.nodeId }))
     else {
-      io.out(`Not received: the network server got no batch from ${v.nodeId}.`)
-      if (v.cause) io.out(`Cause (${v.cause}): ${CAUSE_WORDS[v.cause]}.`)
+      io.out(t('cli.nodes.notReceived', { id: v.nodeId }))
+      if (v.cause) io.out(t('cli.nodes.cause.line', { cause: v.cause, words: t(CAUSE_WORDS[v.cause]) }))
     }
     if (v.evidence) io.out(`  ${v.evidence}`)
   }
@@ -304,11 +304,12 @@ async function runRehearse(rest: readonly string[], io: CliIo): Promise<number> 
     json: { type: 'boolean' },
     yes: { type: 'boolean' },
   })
-  if (!values.profile) throw new CliUsageError('--profile is required.')
-  if (values.id === undefined) throw new CliUsageError('nodes rehearse needs --id ID.')
+  const t = textsFor(io.env)
+  if (!values.profile) throw new CliUsageError(t('cli.common.profileRequired'))
+  if (values.id === undefined) throw new CliUsageError(t('cli.nodes.rehearseNeedsId'))
   const wait = values.wait === undefined ? undefined : Number(values.wait)
   if (wait !== undefined && (!Number.isInteger(wait) || wait < 3 || wait > 300))
-    throw new CliUsageError('--wait takes whole seconds from 3 to 300.')
+    throw new CliUsageError(t('cli.nodes.waitRehearse'))
   const json = values.json === true
   const cli = await openCliService(io)
   try {

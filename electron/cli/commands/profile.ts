@@ -12,6 +12,11 @@ import {
   type DeploymentValidationKey,
 } from '../../shared/deployment'
 import configEn from '../../shared/locales/config/en.json'
+import configZhCN from '../../shared/locales/config/zh-CN.json'
+import configRu from '../../shared/locales/config/ru.json'
+import type { Language } from '../../shared/settings'
+import { cliLanguage } from '../language'
+import { cliText, textsFor } from '../texts'
 import { PROFILE_SCHEMA_VERSION, profileSchema, type Profile, type Server } from '../../shared/profile'
 import { openCliService, printFailure, type CliService } from '../cli-service'
 import { CliUsageError, destinationArg, parseOptions, readHidden, type CliCommand, type CliIo } from '../io'
@@ -32,16 +37,19 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   hfHome: '--hf-home',
 }
 
-/** The English sentence of a step-4 validation key (what is wrong and what to do). */
-export function validationText(key: DeploymentValidationKey): string {
-  const texts = (configEn as { config: { validation: Record<string, string> } }).config.validation
-  return texts[key] ?? key
+const CONFIG_TEXTS: Record<Language, unknown> = { en: configEn, 'zh-CN': configZhCN, ru: configRu }
+
+/** The sentence of a step-4 validation key (what is wrong and what to do), English unless asked. */
+export function validationText(key: DeploymentValidationKey, language: Language = 'en'): string {
+  const texts = (tree: unknown): Record<string, string> =>
+    (tree as { config: { validation: Record<string, string> } }).config.validation
+  return texts(CONFIG_TEXTS[language])[key] ?? texts(configEn)[key] ?? key
 }
 
 /** `--flag: sentence` for one problem of the step-4 settings. */
-function problemLine(field: string, key: DeploymentValidationKey): string {
+function problemLine(field: string, key: DeploymentValidationKey, language: Language): string {
   const flag = FLAG_OF[field] ?? (field.startsWith('mlNodes.') ? '--model' : field)
-  return `${flag}: ${validationText(key)}`
+  return `${flag}: ${validationText(key, language)}`
 }
 
 /** The step-4 flags of `profile init`. */
@@ -77,6 +85,7 @@ const DEPLOYMENT_FLAG_NAMES = [
 export function deploymentFromFlags(
   values: DeploymentFlags,
   servers: readonly Server[],
+  language: Language = 'en',
 ): DeploymentSettings | undefined {
   if (!DEPLOYMENT_FLAG_NAMES.some((name) => values[name] !== undefined)) return undefined
   const gpuServers = servers.filter((s) => s.role !== 'network')
@@ -107,9 +116,11 @@ export function deploymentFromFlags(
       settings,
       gpuServers.map((s) => s.id),
     ),
-  ).flatMap(([field, key]) => (key ? [problemLine(field, key)] : []))
+  ).flatMap(([field, key]) => (key ? [problemLine(field, key, language)] : []))
   if (problems.length > 0)
-    throw new CliUsageError(`The deployment settings need fixing:\n  ${problems.join('\n  ')}`)
+    throw new CliUsageError(
+      `${cliText(language, 'cli.profile.settingsNeedFixing')}\n  ${problems.join('\n  ')}`,
+    )
   return settings
 }
 
@@ -118,21 +129,20 @@ export function deploymentFromFlags(
  * terminal (an empty answer skips it), else undefined. A bad one is a usage error saying why.
  */
 export async function keyringPasswordOf(io: CliIo): Promise<string | undefined> {
+  const t = textsFor(io.env)
   const fromEnv = io.env[KEYRING_PASSWORD_ENV]
   let password: string | undefined
   if (fromEnv !== undefined && fromEnv !== '') password = fromEnv
   else if (io.terminal === true) {
-    const first = await readHidden(
-      io,
-      'Keyring password of the network server (at least 8 characters; empty to set it later): ',
-    )
+    const first = await readHidden(io, t('cli.profile.keyringPasswordPrompt'))
     if (first === undefined || first === '') return undefined
-    const second = await readHidden(io, 'The same keyring password again: ')
-    if (second !== first) throw new CliUsageError('The two keyring passwords differ; run the command again.')
+    const second = await readHidden(io, t('cli.profile.keyringPasswordAgain'))
+    if (second !== first) throw new CliUsageError(t('cli.profile.keyringPasswordsDiffer'))
     password = first
   } else return undefined
   const problem = validateKeyringPassword(password)
-  if (problem) throw new CliUsageError(`${KEYRING_PASSWORD_ENV}: ${validationText(problem)}`)
+  if (problem)
+    throw new CliUsageError(`${KEYRING_PASSWORD_ENV}: ${validationText(problem, cliLanguage(io.env))}`)
   return password
 }
 
@@ -156,7 +166,10 @@ async function keepKeyringPassword(
   printFailure(io, kept.error)
   if (kept.error.code === 'PASSPHRASE_REQUIRED')
     io.err(
-      `The keyring password was not kept: set ${SECRETS_PASSPHRASE_ENV} (the secret store's passphrase, at least 8 characters) and run profile init again with --force, or give ${KEYRING_PASSWORD_ENV} to plan and apply.`,
+      textsFor(io.env)('cli.profile.keyringNotKept', {
+        passphraseEnv: SECRETS_PASSPHRASE_ENV,
+        passwordEnv: KEYRING_PASSWORD_ENV,
+      }),
     )
   return false
 }
@@ -179,7 +192,8 @@ export const profileCommand: CliCommand = {
     'profile init (--name NAME | --out FILE) --topology split|single --network USER@HOST[:PORT] [--ml NAME=USER@HOST[:PORT] ...] [--key FILE] [--known-hosts FILE] [--seed URL] [--repo URL] [--ref REF] [--public-host H [--https --domain D]] [--account-pubkey B64] [--key-name N] [--model ID ...] [--hf-home PATH] [--force]',
   async run(args, io) {
     const [sub, ...rest] = args
-    if (sub !== 'init') throw new CliUsageError('Only "profile init" exists.')
+    const t = textsFor(io.env)
+    if (sub !== 'init') throw new CliUsageError(t('cli.profile.onlyInit'))
     const { values } = parseOptions(rest, {
       out: { type: 'string' },
       topology: { type: 'string' },
@@ -201,18 +215,16 @@ export const profileCommand: CliCommand = {
       'hf-home': { type: 'string' },
     })
     if (values.out === undefined && values.name === undefined)
-      throw new CliUsageError('Give --name NAME (or --out FILE, whose name becomes the profile name).')
-    if (values.out !== undefined && values.out.trim() === '') throw new CliUsageError('--out needs a file.')
+      throw new CliUsageError(t('cli.profile.giveName'))
+    if (values.out !== undefined && values.out.trim() === '')
+      throw new CliUsageError(t('cli.profile.outNeedsFile'))
     if (values.topology !== 'split' && values.topology !== 'single')
-      throw new CliUsageError('--topology must be split or single.')
-    if (!values.network) throw new CliUsageError('--network is required.')
+      throw new CliUsageError(t('cli.profile.topology'))
+    if (!values.network) throw new CliUsageError(t('cli.profile.networkRequired'))
     const mls = values.ml ?? []
-    if (values.topology === 'single' && mls.length > 0)
-      throw new CliUsageError(
-        '--ml is only for --topology split (single: the network server also runs the ML node).',
-      )
+    if (values.topology === 'single' && mls.length > 0) throw new CliUsageError(t('cli.profile.mlOnlySplit'))
     if (values.topology === 'split' && mls.length === 0)
-      throw new CliUsageError('--topology split needs at least one --ml NAME=USER@HOST[:PORT].')
+      throw new CliUsageError(t('cli.profile.splitNeedsMl'))
     const keyPath = values.key ? resolve(values.key) : undefined
     const auth = keyPath ? ('key' as const) : ('agent' as const)
     const server = (id: string, name: string, dest: Destination, role: Server['role']): Server => ({
@@ -229,7 +241,7 @@ export const profileCommand: CliCommand = {
       server(
         'network',
         'network',
-        destinationArg('--network', values.network),
+        destinationArg('--network', values.network, t),
         values.topology === 'single' ? 'combined' : 'network',
       ),
     ]
@@ -237,17 +249,16 @@ export const profileCommand: CliCommand = {
       const eq = spec.indexOf('=')
       const name = eq > 0 ? spec.slice(0, eq) : ''
       if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name))
-        throw new CliUsageError(`--ml must be NAME=USER@HOST[:PORT] with a simple NAME, got "${spec}".`)
+        throw new CliUsageError(t('cli.profile.mlSpec', { spec }))
       const id = name.toLowerCase().replace(/[^a-z0-9-]/g, '-')
       if (servers.some((s) => s.id === id || s.name === name))
-        throw new CliUsageError(`--ml name "${name}" is used twice.`)
-      servers.push(server(id, name, destinationArg(`--ml ${name}`, spec.slice(eq + 1)), 'ml'))
+        throw new CliUsageError(t('cli.profile.mlTwice', { name }))
+      servers.push(server(id, name, destinationArg(`--ml ${name}`, spec.slice(eq + 1), t), 'ml'))
     }
-    const deployment = deploymentFromFlags(values, servers)
+    const deployment = deploymentFromFlags(values, servers, cliLanguage(io.env))
     const keyringPassword = deployment !== undefined ? await keyringPasswordOf(io) : undefined
     const name = (values.name ?? basename(values.out ?? '').replace(/\.json$/i, '')).trim()
-    if (name === '' || name.length > 80)
-      throw new CliUsageError('The profile name must be 1 to 80 characters.')
+    if (name === '' || name.length > 80) throw new CliUsageError(t('cli.profile.nameLength'))
     const now = new Date().toISOString()
     const parsed = profileSchema.safeParse({
       schemaVersion: PROFILE_SCHEMA_VERSION,
@@ -262,7 +273,7 @@ export const profileCommand: CliCommand = {
       updatedAt: now,
     })
     if (!parsed.success)
-      throw new CliUsageError(`Not a valid profile: ${parsed.error.issues[0]?.message ?? ''}`)
+      throw new CliUsageError(t('cli.profile.notValid', { problem: parsed.error.issues[0]?.message ?? '' }))
     const cli = await openCliService(io)
     try {
       const listing = await cli.service.invoke('listProfiles', {})
@@ -272,16 +283,14 @@ export const profileCommand: CliCommand = {
       }
       const clash = listing.value.profiles.find((p) => p.id === parsed.data.id)
       if (clash && values.force !== true)
-        throw new CliUsageError(
-          `A profile with id "${clash.id}" ("${clash.name}") is already saved in ${cli.dataDir}; use --force to replace it, or another --name.`,
-        )
+        throw new CliUsageError(t('cli.profile.clash', { id: clash.id, name: clash.name, dir: cli.dataDir }))
       let address: string | undefined
       if (deployment?.accountPubkey !== undefined) {
         // The service reads the key as step 3 does (on the curve, compressed) and names its address.
         const key = await cli.service.invoke('importAccountKey', { pubkey: deployment.accountPubkey })
         if (!key.ok) {
           io.err(`--account-pubkey: ${key.error.message}`)
-          if (key.error.hint) io.err(`What to do: ${key.error.hint}`)
+          if (key.error.hint) io.err(t('cli.common.whatToDo', { hint: key.error.hint }))
           return 2
         }
         address = key.value.address
@@ -294,32 +303,37 @@ export const profileCommand: CliCommand = {
       }
       const profile: Profile = saved.value
       const list = servers.map((s) => `${s.name} (${s.role}) ${s.user}@${s.address}:${s.port}`).join(', ')
-      io.out(`Saved profile "${profile.name}" (id ${profile.id}) in ${cli.dataDir}: ${list}`)
+      io.out(t('cli.profile.saved', { name: profile.name, id: profile.id, dir: cli.dataDir, list }))
       if (deployment !== undefined) {
         const url = `${deployment.https ? 'https' : 'http'}://${deployment.domain ?? deployment.publicHost}`
         io.out(
-          `Deployment: ${deployment.repoUrl} at ${deployment.repoRef}, public ${url}, key name ${deployment.keyName}` +
-            (address !== undefined
-              ? `, account ${address}`
-              : ', account key not set yet (step 3 or keys import)') +
+          t('cli.profile.deployment', {
+            repo: deployment.repoUrl,
+            ref: deployment.repoRef,
+            url,
+            keyName: deployment.keyName,
+          }) +
+            (address !== undefined ? t('cli.profile.account', { address }) : t('cli.profile.accountNotSet')) +
             (deployment.mlNodes.length > 0
-              ? `, models ${[...new Set(deployment.mlNodes.flatMap((n) => n.models.map((m) => m.id)))].join(', ')}`
+              ? t('cli.profile.models', {
+                  models: [...new Set(deployment.mlNodes.flatMap((n) => n.models.map((m) => m.id)))].join(
+                    ', ',
+                  ),
+                })
               : ''),
         )
       }
       let exitCode = 0
       if (keyringPassword !== undefined) {
         if (await keepKeyringPassword(cli, io, profile.id, keyringPassword))
-          io.out('The keyring password is kept in the secret store (not in the profile).')
+          io.out(t('cli.profile.keyringKept'))
         else exitCode = 1
       } else if (deployment !== undefined) {
-        io.out(
-          `No keyring password given: set ${KEYRING_PASSWORD_ENV} for plan and apply, or enter it in the app.`,
-        )
+        io.out(t('cli.profile.noKeyringPassword', { env: KEYRING_PASSWORD_ENV }))
       }
       if (values.out !== undefined) {
         await writeFile(values.out, JSON.stringify(profile, null, 2) + '\n', { mode: 0o600 })
-        io.out(`Wrote ${values.out}`)
+        io.out(t('cli.profile.wrote', { file: values.out }))
       }
       return exitCode
     } finally {

@@ -20,16 +20,17 @@ import {
 } from '../cli-service'
 import { CliUsageError, parseOptions, type CliCommand, type CliIo } from '../io'
 
-function requireProfile(value: string | undefined): string {
-  if (value === undefined || value === '') throw new CliUsageError('--profile is required')
+function requireProfile(value: string | undefined, io: CliIo): string {
+  if (value === undefined || value === '')
+    throw new CliUsageError(textsFor(io.env)('cli.common.profileMissing'))
   return value
 }
 
-function seconds(value: string | undefined, flag: string): number | undefined {
+function seconds(value: string | undefined, flag: string, io: CliIo): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1 || n > 86_400)
-    throw new CliUsageError(`${flag} takes whole seconds (1–86400)`)
+    throw new CliUsageError(textsFor(io.env)('cli.serverKeys.wholeSeconds', { flag }))
   return n
 }
 
@@ -96,7 +97,7 @@ export async function keysWarm(args: readonly string[], io: CliIo): Promise<numb
     yes: { type: 'boolean' },
     json: { type: 'boolean' },
   })
-  const profileArg = requireProfile(values.profile)
+  const profileArg = requireProfile(values.profile, io)
   return withCli(io, async (cli) => {
     const profile = await cli.resolveProfile(profileArg)
     const json = values.json === true
@@ -166,15 +167,16 @@ export async function keysBackup(args: readonly string[], io: CliIo): Promise<nu
     name: { type: 'string' },
     json: { type: 'boolean' },
   })
-  const profileArg = requireProfile(values.profile)
-  if (values.out === undefined || values.out === '') throw new CliUsageError('--out DIR is required')
+  const profileArg = requireProfile(values.profile, io)
+  if (values.out === undefined || values.out === '')
+    throw new CliUsageError(textsFor(io.env)('cli.serverKeys.outRequired'))
   const name = values.name
   if (name !== undefined && !/^keys-[0-9TZ]+\.tar\.gz$/.test(name))
-    throw new CliUsageError('--name takes a backup name such as keys-20261202T101500Z.tar.gz')
+    throw new CliUsageError(textsFor(io.env)('cli.serverKeys.backupName'))
   const dir = resolve(values.out)
   const existing = await stat(dir).catch(() => undefined)
   if (existing !== undefined && !existing.isDirectory())
-    throw new CliUsageError(`--out takes a folder; ${dir} is a file.`)
+    throw new CliUsageError(textsFor(io.env)('cli.serverKeys.outIsFile', { dir }))
   const json = values.json === true
   const t = textsFor(io.env)
   return withCli(io, async (cli) => {
@@ -208,7 +210,11 @@ export async function keysBackup(args: readonly string[], io: CliIo): Promise<nu
 
 function printStatusLine(io: CliIo, s: ServerKeysStatus): void {
   if (!s.canServe)
-    io.err(`The host cannot serve yet: ${s.cannotServeWhy.map((w) => renderDeployText(w)).join('; ')}.`)
+    io.err(
+      textsFor(io.env)('cli.serverKeys.cannotServe', {
+        why: s.cannotServeWhy.map((w) => renderDeployText(w, cliLanguage(io.env))).join('; '),
+      }),
+    )
 }
 
 /** `register --profile P [--wait] [--timeout S] [--yes] [--json]`. */
@@ -223,9 +229,10 @@ export const registerCommand: CliCommand = {
       yes: { type: 'boolean' },
       json: { type: 'boolean' },
     })
-    const profileArg = requireProfile(values.profile)
-    const timeout = seconds(values.timeout, '--timeout')
-    if (timeout !== undefined && values.wait !== true) throw new CliUsageError('--timeout goes with --wait')
+    const profileArg = requireProfile(values.profile, io)
+    const timeout = seconds(values.timeout, '--timeout', io)
+    if (timeout !== undefined && values.wait !== true)
+      throw new CliUsageError(textsFor(io.env)('cli.serverKeys.timeoutWithWait'))
     return withCli(io, async (cli) => {
       const profile = await cli.resolveProfile(profileArg)
       const json = values.json === true
@@ -292,12 +299,14 @@ export const grantsCommand: CliCommand = {
       json: { type: 'boolean' },
       'cold-key': { type: 'string' },
     })
-    const profileArg = requireProfile(values.profile)
-    const timeout = seconds(values.timeout, '--timeout')
-    if (timeout !== undefined && values.wait !== true) throw new CliUsageError('--timeout goes with --wait')
+    const profileArg = requireProfile(values.profile, io)
+    const timeout = seconds(values.timeout, '--timeout', io)
+    if (timeout !== undefined && values.wait !== true)
+      throw new CliUsageError(textsFor(io.env)('cli.serverKeys.timeoutWithWait'))
     const cold = values['cold-key']
     if (cold !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(cold))
-      throw new CliUsageError('--cold-key takes a key name (letters, digits, . _ -)')
+      throw new CliUsageError(textsFor(io.env)('cli.serverKeys.coldKeyName'))
+    const t = textsFor(io.env)
     return withCli(io, async (cli) => {
       const profile = await cli.resolveProfile(profileArg)
       const input = {
@@ -310,13 +319,13 @@ export const grantsCommand: CliCommand = {
       if (values.wait === true) {
         const first = unwrap(await cli.service.invoke('getServerKeysStatus', input))
         if (first.grantCommand && values.json !== true)
-          io.err(`Run with the cold key:\n  ${first.grantCommand}`)
+          io.err(`${t('cli.serverKeys.runWithColdKey')}\n  ${first.grantCommand}`)
         const runId = newRunId('grants')
         const stop = followRun(cli, io, runId, (e) => {
           const g = (e.data as ServerKeysStatus | undefined)?.grants
           if (e.kind === 'progress' && g)
             io.err(
-              `[grants] ${g.granted.length}/${g.granted.length + g.missing.length} granted (${e.detail ?? ''})`,
+              `[grants] ${t('cli.serverKeys.grantedProgress', { granted: g.granted.length, total: g.granted.length + g.missing.length, detail: e.detail ?? '' })}`,
             )
         })
         try {
@@ -352,15 +361,26 @@ export const grantsCommand: CliCommand = {
           }),
         )
       } else {
-        if (s.grantCommand && values.wait !== true) io.out(`Run with the cold key:\n  ${s.grantCommand}`)
+        if (s.grantCommand && values.wait !== true)
+          io.out(`${t('cli.serverKeys.runWithColdKey')}\n  ${s.grantCommand}`)
         if (g) {
-          io.out(`granted: ${g.granted.length} of ${g.granted.length + g.missing.length}`)
-          if (g.missing.length) io.out(`missing: ${g.missing.map(permissionName).join(', ')}`)
-          for (const e of g.expiring) io.out(`expiring: ${permissionName(e.msg)} on ${e.expiration}`)
-          io.out(`fee allowance: ${g.feeAllowance}`)
+          io.out(
+            t('cli.serverKeys.granted', {
+              granted: g.granted.length,
+              total: g.granted.length + g.missing.length,
+            }),
+          )
+          if (g.missing.length)
+            io.out(t('cli.serverKeys.missing', { list: g.missing.map(permissionName).join(', ') }))
+          for (const e of g.expiring)
+            io.out(t('cli.serverKeys.expiring', { name: permissionName(e.msg), at: e.expiration }))
+          io.out(t('cli.serverKeys.feeAllowance', { allowance: g.feeAllowance }))
         } else
           io.out(
-            `grants: cannot be read (${s.grantsError ?? (s.warm.address ? 'unknown' : 'no warm key yet: run keys warm')})`,
+            t('cli.serverKeys.grantsUnreadable', {
+              reason:
+                s.grantsError ?? t(s.warm.address ? 'cli.serverKeys.unknown' : 'cli.serverKeys.noWarmKey'),
+            }),
           )
       }
       if (waitError) io.err(waitError)

@@ -2,43 +2,48 @@ import type { HostStatus } from '../../shared/nodes'
 import { statusChanges } from '../../core/gonka/host-status'
 import { openCliService, unwrap } from '../cli-service'
 import { CliUsageError, parseOptions, type CliCommand } from '../io'
+import { textsFor } from '../texts'
 
 /** Seconds between reads with --watch (the api caches its report for 60 s). */
 const WATCH_SECONDS = 60
 
-function printStatus(s: HostStatus, out: (line: string) => void): void {
-  out(`Host status (${s.checkedAt}), network server ${s.networkServerId}`)
+function printStatus(s: HostStatus, out: (line: string) => void, t: ReturnType<typeof textsFor>): void {
+  out(t('cli.status.header', { checkedAt: s.checkedAt, server: s.networkServerId }))
   if (s.report) {
-    out(`Setup report: ${s.report.overall}`)
+    out(t('cli.status.report', { overall: s.report.overall }))
     for (const c of s.report.checks) out(`  ${c.status.padEnd(11)} ${c.id}: ${c.message}`)
     for (const r of s.report.recommendations) out(`  → ${r}`)
   }
   if (s.sync) {
     const parts = [
-      s.sync.localHeight !== undefined ? `height ${s.sync.localHeight}` : 'height unknown',
-      s.sync.seedHeight !== undefined ? `seed ${s.sync.seedHeight}` : undefined,
+      s.sync.localHeight !== undefined
+        ? t('cli.status.height', { height: s.sync.localHeight })
+        : t('cli.status.heightUnknown'),
+      s.sync.seedHeight !== undefined ? t('cli.status.seed', { height: s.sync.seedHeight }) : undefined,
       s.sync.behind !== undefined
-        ? `${s.sync.behind} behind${s.sync.catchingUp ? ' (catching up)' : ''}`
+        ? `${t('cli.status.behind', { blocks: s.sync.behind })}${s.sync.catchingUp ? t('cli.status.catchingUp') : ''}`
         : undefined,
-      s.sync.secondsSinceBlock !== undefined ? `last block ${s.sync.secondsSinceBlock} s ago` : undefined,
+      s.sync.secondsSinceBlock !== undefined
+        ? t('cli.status.lastBlock', { seconds: s.sync.secondsSinceBlock })
+        : undefined,
     ].filter(Boolean)
-    out(`Chain: ${parts.join(', ')}`)
+    out(t('cli.status.chain', { parts: parts.join(t('cli.status.separator')) }))
   }
   if (s.participant)
     out(
       s.participant.found
-        ? `Participant ${s.address ?? ''}: ${s.participant.status ?? ''}${s.participant.inferenceUrl ? `, ${s.participant.inferenceUrl}` : ''}`
-        : `Participant ${s.address ?? ''}: not found at the seed (registration not seen yet)`,
+        ? `${t('cli.status.participant', { address: s.address ?? '', status: s.participant.status ?? '' })}${s.participant.inferenceUrl ? `, ${s.participant.inferenceUrl}` : ''}`
+        : t('cli.status.participantNotFound', { address: s.address ?? '' }),
     )
   if (s.epoch)
     out(
-      `Epoch ${s.epoch.index ?? '?'}, phase ${s.epoch.phase ?? '?'}; next PoC at block ${s.epoch.nextPocBlock ?? '?'}${s.epoch.nextPocAt ? ` (about ${s.epoch.nextPocAt})` : ''}`,
+      `${t('cli.status.epoch', { index: s.epoch.index ?? '?', phase: s.epoch.phase ?? '?', block: s.epoch.nextPocBlock ?? '?' })}${s.epoch.nextPocAt ? t('cli.status.about', { at: s.epoch.nextPocAt }) : ''}`,
     )
   if (s.activeSet)
     out(
       s.activeSet.active
-        ? `Active set: yes, weight ${s.activeSet.weight ?? '?'}`
-        : 'Active set: not yet. A new host appears after the next PoC, usually 1–3 h after it starts.',
+        ? t('cli.status.activeYes', { weight: s.activeSet.weight ?? '?' })
+        : t('cli.status.activeNotYet'),
     )
   for (const n of s.nodes) {
     const gpus = n.gpus
@@ -48,12 +53,21 @@ function printStatus(s: HostStatus, out: (line: string) => void): void {
       )
       .join('; ')
     out(
-      `ML node ${n.id}: ${n.healthy === undefined ? 'no health check' : n.healthy ? 'healthy' : 'FAILING'}` +
-        `${n.enabled === false ? ', disabled' : ''}${n.models.length ? `, ${n.models.join(', ')}` : ''}${gpus ? `, ${gpus}` : ''}`,
+      t('cli.status.mlNode', {
+        id: n.id,
+        health: t(
+          n.healthy === undefined
+            ? 'cli.status.noHealthCheck'
+            : n.healthy
+              ? 'cli.status.healthy'
+              : 'cli.status.failing',
+        ),
+      }) +
+        `${n.enabled === false ? t('cli.status.disabled') : ''}${n.models.length ? `, ${n.models.join(', ')}` : ''}${gpus ? `, ${gpus}` : ''}`,
     )
     if (n.healthy === false && n.message) out(`  ${n.message}`)
   }
-  for (const p of s.problems) out(`Could not read ${p.part}: ${p.message}`)
+  for (const p of s.problems) out(t('cli.status.couldNotRead', { part: p.part, message: p.message }))
 }
 
 /** `status`: "am I a working host?"; exit 0 only when the setup report passes. */
@@ -66,7 +80,8 @@ export const statusCommand: CliCommand = {
       json: { type: 'boolean' },
       watch: { type: 'boolean' },
     })
-    if (!values.profile) throw new CliUsageError('--profile is required.')
+    const t = textsFor(io.env)
+    if (!values.profile) throw new CliUsageError(t('cli.common.profileRequired'))
     const cli = await openCliService(io)
     const stop = new AbortController()
     const onSignal = (): void => stop.abort()
@@ -80,7 +95,7 @@ export const statusCommand: CliCommand = {
       for (;;) {
         const status = unwrap(await cli.service.invoke('getStatus', { profile }))
         if (values.json) io.out(JSON.stringify(status))
-        else if (!before) printStatus(status, (line) => io.out(line))
+        else if (!before) printStatus(status, (line) => io.out(line), t)
         for (const change of statusChanges(before, status))
           io.err(`${new Date().toISOString()} ${change.kind}${change.nodeId ? ` ${change.nodeId}` : ''}`)
         before = status

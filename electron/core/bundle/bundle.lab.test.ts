@@ -10,8 +10,8 @@ import type { DeployPlan } from '../../shared/deploy'
 import type { Profile } from '../../shared/profile'
 import type { PushedEvent } from '../../shared/progress'
 import {
-  accountPubkey,
   governanceModel,
+  labDeployment,
   labShell as sh,
   removeDeploymentScript,
   runIds,
@@ -141,18 +141,11 @@ describeLab('config bundle and support bundle on the lab: launch, export, import
             { id: 'ml1', name: 'ml1', address: ml1.address, port: ml1.port, user: ml1.user, auth: 'key', keyPath: ml1.privateKeyPath, role: 'ml' },
           ],
           seedApiUrl: seedUrlOf(lab()),
-          deployment: {
-            repoUrl: net.gonkaRepoUrl,
-            repoRef: 'main',
-            dir: DIR,
-            publicHost: 'gonka-lab.example.org',
-            keyName: 'lab-warm',
-            accountPubkey: accountPubkey(),
-            hfHome: '/tmp/hf-cache',
+          deployment: labDeployment(net, DIR, {
             mlNodes: [
               { serverId: 'ml1', nodeId: 'ml1', models: [{ id: model, args: [] }], maxConcurrent: 500, inferencePort: 5050, pocPort: 8080 },
             ],
-          },
+          }),
           createdAt: now,
           updatedAt: now,
         },

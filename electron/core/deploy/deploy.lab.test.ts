@@ -7,8 +7,8 @@ import type { ApplyResult, DeployPlan } from '../../shared/deploy'
 import type { Profile } from '../../shared/profile'
 import type { PushedEvent } from '../../shared/progress'
 import {
-  accountPubkey,
   invokeOk,
+  labDeployment,
   labServer,
   labShell as sh,
   removeDeploymentScript,
@@ -62,17 +62,7 @@ describeLab('deploy engine on the lab: net + ml1 + ml2 from the stand-in reposit
       topology: 'split',
       servers: [labServer(net, 'network'), labServer(ml1, 'ml'), labServer(ml2, 'ml')],
       seedApiUrl: seedUrlOf(lab()),
-      deployment: {
-        repoUrl: net.gonkaRepoUrl,
-        repoRef: 'main',
-        dir: DIR,
-        // The lab's addresses are a documentation network (private to the lab), so the public name is a DNS name.
-        publicHost: 'gonka-lab.example.org',
-        keyName: 'lab-warm',
-        accountPubkey: accountPubkey(),
-        hfHome: '/tmp/hf-cache',
-        mlNodes: [],
-      },
+      deployment: labDeployment(net, DIR),
     })
     const held = await service.invoke('holdKeyringPassword', { profileId: profile.id, password: CANARY })
     expect(held.ok).toBe(true)

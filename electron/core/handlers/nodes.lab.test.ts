@@ -2,9 +2,10 @@
 // deploy/join on `net` (admin API bound to net's 127.0.0.1:9200 only), ML nodes on ml1 and ml2. The
 // app reaches the admin API only through the SSH tunnel of its pooled connection; port 9200 is
 // checked closed from outside before and after every step.
+import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canConnect, labHost, labSsh, type LabHost } from '../../../e2e/lab'
 import { blockPort } from '../../../e2e/lab/faults'
@@ -27,6 +28,8 @@ import { HostKeyTrust } from '../ssh/trust'
 import { adminClientFor } from './nodes'
 
 const CLONE = 'gonka-nodes'
+const REPO = resolve(__dirname, '..', '..', '..')
+const CLI = join(REPO, 'electron', 'cli', 'index.ts')
 const JOIN = `~/${CLONE}/deploy/join`
 
 async function sh(host: LabHost, script: string): Promise<string> {
@@ -65,6 +68,7 @@ describeLab('ML nodes and status through the admin API tunnel (stand-ins)', (lab
   let seed: LabHost
   let service: AppService
   let stopService: (() => Promise<void>) | undefined
+  let dataDir: string
   let pool: SshPool
   let profile: Profile
   let model: string
@@ -129,7 +133,7 @@ mkdir -p ../../hf-cache
       createdAt: new Date().toISOString(),
       updatedAt: new Date().toISOString(),
     }
-    ;({ service, stop: stopService } = await startLabService(lab(), 'nodes-lab-'))
+    ;({ service, stop: stopService, dir: dataDir } = await startLabService(lab(), 'nodes-lab-'))
     const noSecrets = {
       password: () => Promise.resolve(undefined),
       passphrase: () => Promise.resolve(undefined),
@@ -435,6 +439,49 @@ mkdir -p ../../hf-cache
       expect(await rows()).toContainEqual(['ml1', 'registered', false])
       await closedFromOutside()
     }, 90_000)
+
+    it('nodes rehearse in the CLI: the plan without --yes is refused (exit 2), with --yes the batches arrive (exit 0, --json)', async () => {
+      // The CLI works on the same data folder (profile saved, host keys trusted in its ~/.ssh).
+      const saved = await service.invoke('saveProfile', { profile: withModels({}) })
+      if (!saved.ok) throw new Error(saved.error.message)
+      // The real CLI process, as a script runs it (stdin not a terminal).
+      const cli = (extra: string[]) =>
+        new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+          execFile(
+            process.execPath,
+            [
+              '--import',
+              'tsx',
+              CLI,
+              ...['nodes', 'rehearse', '--profile', profile.id, '--id', 'ml1'],
+              ...extra,
+            ],
+            {
+              cwd: REPO,
+              env: { PATH: process.env.PATH, HOME: dataDir, GHW_USER_DATA_DIR: dataDir, GHW_LANG: 'en' },
+              timeout: 110_000,
+            },
+            (error, stdout, stderr) =>
+              done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+          ).stdin?.end()
+        })
+      const refused = await cli(['--wait', '15', '--json'])
+      expect(refused.code).toBe(2)
+      expect(refused.stderr).toContain('Not applied: pass --yes')
+      expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, actions: [] })
+
+      const ran = await cli(['--wait', '15', '--yes', '--json'])
+      expect(ran.code).toBe(0)
+      const answer = JSON.parse(ran.stdout) as Partial<RehearsalResult> & { ok: boolean }
+      expect(answer).toMatchObject({
+        ok: true,
+        nodeId: 'ml1',
+        received: true,
+        callbackUrl: `http://${net.address}:9100`,
+      })
+      expect(answer.batches).toBeGreaterThan(0)
+      expect(await rows()).toContainEqual(['ml1', 'registered', false])
+    }, 120_000)
 
     it('names the cause when the callback is http://api:9100 (a Docker-internal name)', async () => {
       const { value } = await rehearse({ callbackUrl: 'http://api:9100' })

@@ -267,16 +267,8 @@ export function addressBytesFromPubkey(pubkeyB64) {
 
 /** Account address (`gonka1…`) for a base64 secp256k1 compressed public key; null when not 33 bytes. */
 export function addressFromPubkey(pubkeyB64, hrp = 'gonka') {
-  let raw
-  try {
-    raw = Buffer.from(String(pubkeyB64).trim(), 'base64')
-  } catch {
-    return null
-  }
-  if (raw.length !== 33 || (raw[0] !== 2 && raw[0] !== 3)) return null
-  const sha = crypto.createHash('sha256').update(raw).digest()
-  const rip = crypto.createHash('ripemd160').update(sha).digest()
-  return bech32Encode(hrp, [...rip])
+  const bytes = addressBytesFromPubkey(pubkeyB64)
+  return bytes === null ? null : bech32Encode(hrp, [...bytes])
 }
 
 /**

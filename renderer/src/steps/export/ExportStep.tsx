@@ -11,7 +11,7 @@ import { getApi } from '../../api'
 import { ErrorText } from '../../components/ErrorText'
 import { useStore } from '../../store'
 import { PlanReview } from '../launch/PlanReview'
-import { BundlePassphrase, ExportField } from './ExportFields'
+import { BundlePassphrase, ExportField, ZIP_FILTERS } from './ExportFields'
 import { MIN_PASSPHRASE, passphraseProblem } from './passphrase'
 import './export.css'
 
@@ -81,7 +81,12 @@ function ExportSection({ profileId, suggested }: { profileId: string; suggested:
       <h2 id="export-config-title">{t('exportUi.export.title')}</h2>
       <p className="muted">{t('exportUi.export.lead')}</p>
       <form onSubmit={(e) => void submit(e)}>
-        <ExportField label={t('exportUi.export.path')} value={path} onChange={setPath} />
+        <ExportField
+          label={t('exportUi.export.path')}
+          value={path}
+          onChange={setPath}
+          pick={{ mode: 'save', filters: ZIP_FILTERS }}
+        />
         <BundlePassphrase
           label={t('exportUi.export.passphrase', { min: MIN_PASSPHRASE })}
           value={pass}
@@ -156,7 +161,12 @@ function ImportSection() {
       <h2 id="import-config-title">{t('exportUi.import.title')}</h2>
       <p className="muted">{t('exportUi.import.lead')}</p>
       <form onSubmit={(e) => void submit(e)}>
-        <ExportField label={t('exportUi.import.path')} value={path} onChange={setPath} />
+        <ExportField
+          label={t('exportUi.import.path')}
+          value={path}
+          onChange={setPath}
+          pick={{ mode: 'open', filters: ZIP_FILTERS }}
+        />
         <BundlePassphrase label={t('exportUi.import.passphrase')} value={pass} onChange={setPass} />
         <button type="submit" disabled={busy || path.trim() === ''}>
           {busy ? t('exportUi.import.busy') : t('exportUi.import.button')}
@@ -213,7 +223,12 @@ function SupportSection({ profileId, suggested }: { profileId: string; suggested
       <h2 id="support-title">{t('exportUi.support.title')}</h2>
       <p className="muted">{t('exportUi.support.lead')}</p>
       <form onSubmit={(e) => void submit(e)}>
-        <ExportField label={t('exportUi.support.path')} value={path} onChange={setPath} />
+        <ExportField
+          label={t('exportUi.support.path')}
+          value={path}
+          onChange={setPath}
+          pick={{ mode: 'save', filters: ZIP_FILTERS }}
+        />
         <button type="submit" disabled={busy}>
           {busy ? t('exportUi.support.busy') : t('exportUi.support.button')}
         </button>
@@ -282,7 +297,12 @@ function MoveSection({ profileId }: { profileId: string }) {
         <p className="banner banner-warning">{t('exportUi.move.noNetwork')}</p>
       )}
       <form onSubmit={(e) => void makePlan(e)}>
-        <ExportField label={t('exportUi.move.path')} value={path} onChange={setPath} />
+        <ExportField
+          label={t('exportUi.move.path')}
+          value={path}
+          onChange={setPath}
+          pick={{ mode: 'open', filters: ZIP_FILTERS }}
+        />
         <BundlePassphrase label={t('exportUi.move.passphrase')} value={pass} onChange={setPass} />
         <button type="submit" disabled={busy !== undefined || !network || path.trim() === '' || pass === ''}>
           {busy === 'plan' ? t('exportUi.move.planning') : t('exportUi.move.plan')}

@@ -51,6 +51,21 @@ function valueOf(row: NodeRow, field: Field): string {
 }
 
 /** Step 7: the ML nodes the network node's api knows, compared with the profile, and changes to them. */
+/** The reason of each failed action of an apply, one paragraph each. */
+function FailedReasons({ result }: { result: ApplyResult }) {
+  return (
+    <>
+      {result.actions
+        .filter((a) => a.outcome === 'failed')
+        .map((a) => (
+          <p key={a.actionId} className="muted">
+            {a.reason}
+          </p>
+        ))}
+    </>
+  )
+}
+
 export function NodesStep() {
   const { t } = useTranslation()
   const text = useText()
@@ -470,13 +485,7 @@ export function NodesStep() {
           {outcome && outcome.change === 'rehearse' && !outcome.result.ok && (
             <div className="banner banner-error" role="alert">
               <p>{t('nodesUi.failed')}</p>
-              {outcome.result.actions
-                .filter((a) => a.outcome === 'failed')
-                .map((a) => (
-                  <p key={a.actionId} className="muted">
-                    {a.reason}
-                  </p>
-                ))}
+              <FailedReasons result={outcome.result} />
             </div>
           )}
           {rehearsal && (
@@ -532,13 +541,7 @@ export function NodesStep() {
           aria-live="polite"
         >
           <p>{outcome.result.ok ? t(`nodesUi.done.${outcome.change}`) : t('nodesUi.failed')}</p>
-          {outcome.result.actions
-            .filter((a) => a.outcome === 'failed')
-            .map((a) => (
-              <p key={a.actionId} className="muted">
-                {a.reason}
-              </p>
-            ))}
+          <FailedReasons result={outcome.result} />
         </div>
       )}
     </section>
