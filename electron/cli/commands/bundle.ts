@@ -213,38 +213,6 @@ export const exportCommand: CliCommand = {
   name: 'export',
   usage:
     'export --profile P --out FILE [--checks FILE] [--skip-servers] [--json] | export ansible --profile P --out DIR [--skip-servers] [--json]',
-  summary: 'Export the deployment as one config bundle file (settings, pinned keys, checks, encrypted key backups).',
-  help: [
-    'Writes a zip: manifest.json (app version, date, profile, SHA-256 of every file), the servers, each',
-    "server's config.env with secret values emptied, node-config, the ML nodes, the pinned host keys, the",
-    'last check results (JSON and HTML) and a README with the commands to redo the deployment by hand.',
-    'The network server’s keys (.inference/keyring-file, .tmkms/secrets, .inference/config/node_key.json)',
-    'and the keyring password held in this session go into secrets.tar.age, encrypted with a passphrase',
-    '(age format: `age -d -o secrets.tar secrets.tar.age` opens it too). Never .inference/data.',
-    'The servers are read over SSH, read-only (sudo -n for the root-owned folders); a missing file is',
-    'listed in the manifest as absent.',
-    `The passphrase comes from ${PASSPHRASE_ENV}, else it is asked twice on the terminal; never a flag.`,
-    'Options:',
-    '  --profile P       a saved profile (id or name)',
-    '  --out FILE        the zip to write (mode 0600)',
-    '  --checks FILE     include check results (the output of `check --json`)',
-    '  --skip-servers    do not connect to the servers (no config.env, no key backups)',
-    '  --json            print {path, bytes, files[], absent[], secrets, problems[]}',
-    'Exit status: 0 written; 1 failed, or a server could not be read (the rest was still written);',
-    '2 wrong usage.',
-    '',
-    'export ansible --profile P --out DIR: an Ansible inventory and playbook that reproduce the deployment',
-    '(ansible.builtin git, copy, shell and uri, as in Debian 12’s ansible): the gonka clone, config.env,',
-    'node-config.json, the containers in order (tmkms and node, the rest, then the ML nodes) and the ML',
-    "node registrations through the admin API on the network server's loopback. Each server's config.env",
-    `is read over SSH and stored only in group_vars/gonka/vault.yml, encrypted (Ansible Vault) with the`,
-    `password from ${VAULT_PASSWORD_ENV}, else asked twice on the terminal. Host keys: the pinned ones`,
-    '(known_hosts in DIR). Run: ansible-playbook playbook.yml --ask-vault-pass; a second run changes nothing.',
-    'No SSH or sudo password is ever written into DIR: servers that log in with a password need --ask-pass',
-    '(and sshpass); servers whose Docker needs sudo with a password, --ask-become-pass. The last lines, the',
-    'README and inventory.ini name those servers and give the full command.',
-    '  --json            print {dir, files[], problems[], command, askPass[], askBecomePass[], accessUnknown}',
-  ].join('\n'),
   async run(args, io) {
     return exportBundle(args, io)
   },
@@ -254,17 +222,6 @@ export const exportCommand: CliCommand = {
 export const importCommand: CliCommand = {
   name: 'import',
   usage: 'import FILE [--no-secrets] [--json]',
-  summary: 'Import a config bundle: verify it, then save its profile and pinned host keys here.',
-  help: [
-    'Verifies every checksum, then saves the profile (a new id when the id is taken) and the pinned host',
-    'keys in the data folder. A damaged, truncated or changed bundle is refused with the reason and nothing',
-    `is written. The passphrase (${PASSPHRASE_ENV}, else asked on the terminal) opens the secrets; a wrong`,
-    'one is refused (nothing written) and the keyring password is held for this session only.',
-    'Options:',
-    '  --no-secrets      do not ask for the passphrase (the secrets stay sealed in the bundle)',
-    '  --json            print {profileId, profileName, renamed, pinnedHosts, secrets, appVersion, createdAt}',
-    'Exit status: 0 imported; 1 a damaged or changed bundle or a wrong passphrase; 2 wrong usage.',
-  ].join('\n'),
   async run(args, io) {
     return importBundle(args, io)
   },
@@ -274,17 +231,6 @@ export const importCommand: CliCommand = {
 export const supportBundleCommand: CliCommand = {
   name: 'support-bundle',
   usage: 'support-bundle --profile P --out FILE [--checks FILE] [--json]',
-  summary: 'Write a support bundle (versions, profile, checks, journal, container logs) with every secret removed.',
-  help: [
-    'Options:',
-    '  --profile P     a saved profile (id or name)',
-    '  --out FILE      the zip to write',
-    '  --checks FILE   include check results (the output of `check --json`)',
-    '  --json          print {path, bytes, files[]}',
-    'Every text passes one redaction: passwords, passphrases, the keyring password, 24 words and private',
-    'keys are replaced by [REDACTED]. Containers are read read-only (the last 300 lines of each).',
-    'Exit status: 0 written, 1 failed, 2 wrong usage.',
-  ].join('\n'),
   async run(args, io) {
     return supportBundle(args, io)
   },

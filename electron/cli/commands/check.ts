@@ -112,27 +112,6 @@ export const checkCommand: CliCommand = {
   name: 'check',
   usage:
     'check --profile NAME|FILE [--json] [--seed URL] [--model ID ...] [--only CHECK_ID ...] [--known-hosts FILE] [--skip-outside] [--progress]',
-  summary: 'Run the prerequisite and network checks on every host of a profile.',
-  help: [
-    'Options:',
-    "  --profile NAME|FILE  a profile saved in the app's data folder (its name or id), or a profile file",
-    '                       written by `profile init --out` or exported by the app',
-    '  --json               one JSON entry per host and check: host, check, status, message, fix, command',
-    "  --seed URL           seed node's public API to read the approved models from, e.g. http://node2.gonka.ai:8000",
-    "                       (GET <seed>/v1/governance/models; default: the profile's seedApiUrl)",
-    "  --model ID           model the ML nodes will serve (repeatable); checked against the seed's list,",
-    '                       or the dated offline list when no seed is set or it cannot be read',
-    '  --only CHECK_ID      re-run only this check (repeatable)',
-    '  --known-hosts FILE   also trust the host keys in this OpenSSH known_hosts file (besides the keys',
-    "                       pinned in the app, ~/.ssh/known_hosts and the profile's knownHostsPath)",
-    '  --skip-outside       do not test ports from this computer',
-    '  --progress           print each result to stderr as it arrives',
-    'Host keys are always verified; an unknown or changed key fails the host with HOST_KEY_* and is never',
-    'accepted here (trust it first with `connect USER@HOST --accept-new`, or in the app).',
-    'Passwords are never asked for: use key files without a passphrase, or ssh-agent.',
-    "Data folder: GHW_USER_DATA_DIR when set, else the app's (Linux: ~/.config/gonka-host-wizard).",
-    'Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed, 2 on wrong usage.',
-  ].join('\n'),
   async run(args, io) {
     const t = textsFor(io.env)
     const { values } = parseOptions(args, {

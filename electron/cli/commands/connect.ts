@@ -65,28 +65,6 @@ export const connectCommand: CliCommand = {
   name: 'connect',
   usage:
     'connect USER@HOST[:PORT] [--key FILE] [--password-stdin] [--known-hosts FILE] [--accept-new] [--json]',
-  summary: 'Connect over SSH, verify the host key, log in and print the host facts.',
-  help: [
-    'USER@HOST[:PORT]: port 1..65535, default 22; IPv6 in brackets when a port follows (root@[2001:db8::1]:2222).',
-    '',
-    'Options:',
-    '  --key FILE          log in with this private key (default: ssh-agent via SSH_AUTH_SOCK)',
-    '  --password-stdin    read one secret from stdin: the login password, or with --key the key passphrase',
-    '  --known-hosts FILE  also trust the host keys in this OpenSSH known_hosts file; with --accept-new',
-    '                      the accepted key is appended to it too',
-    "  --accept-new        trust an unknown host key: pin it in the app's data folder, where the desktop app",
-    '                      sees it too (a changed key is still refused)',
-    '  --json              print one JSON object',
-    '',
-    "Host keys are trusted when pinned in the app's data folder (by the app or by --accept-new), listed in",
-    '~/.ssh/known_hosts, or listed in --known-hosts FILE. Nothing is ever asked on the terminal: a secret',
-    'comes only from --password-stdin, and a password or passphrase that is needed but not given fails',
-    'with exit 5.',
-    "Data folder: GHW_USER_DATA_DIR when set, else the app's (Linux: ~/.config/gonka-host-wizard).",
-    '',
-    'Exit codes: 0 connected and trusted; 3 host key unknown (not accepted); 4 host key changed (refused);',
-    '            5 authentication failed; 6 unreachable or timed out; 2 wrong usage; 1 anything else.',
-  ].join('\n'),
   async run(args, io) {
     const { values, positionals } = parseOptions(
       args,

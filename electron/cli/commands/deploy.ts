@@ -55,22 +55,6 @@ export async function checksInput(
   return { results, ...(Array.isArray(obj.paths) ? { paths: obj.paths } : {}) }
 }
 
-const planHelp = `Options:
-  --profile P            saved profile (id or name) or profile file
-  --json                 print {"hosts":[{"host":…,"changes":[…]}]}; every "changes" is [] when nothing is to do
-  --start-without-keys   start api, proxy and the rest although the keys (step 3) are not there yet
-  --update-images        pull images again although they are present
-  --update-repo          fetch the ref again in existing clean clones
-  --wait-seconds N       how long to wait for each container to run (default 120)
-  --checks FILE          the output of \`check --json\` (steps 2 and 5): a callback the ML servers could not
-                         reach is refused, HF_HOME is checked against free space
-  --private-address A    the network server's address as the ML servers reach it (the callback URL's host)
-Environment:
-  GHW_KEYRING_PASSWORD   the keyring password written into the network server's config.env (never a flag);
-                         without it, the one kept in the secret store (profile init) is used
-  GHW_SECRETS_PASSPHRASE the secret store's passphrase (to read a kept keyring password)
-  GHW_USER_DATA_DIR      the data folder (profiles, journal)`
-
 function requireProfile(value: string | undefined, io: CliIo): string {
   if (value === undefined || value === '')
     throw new CliUsageError(textsFor(io.env)('cli.common.profileMissing'))
@@ -119,8 +103,6 @@ async function makePlan(
 export const planCommand: CliCommand = {
   name: 'plan',
   usage: 'plan --profile P [--json] [--start-without-keys] [--update-images] [--update-repo] [--checks FILE]',
-  summary: 'Show what a deployment would change on every server (nothing is written)',
-  help: planHelp,
   async run(args, io) {
     const { values } = parseOptions(args, planFlags)
     const cli = await openCliService(io)
@@ -147,14 +129,6 @@ export const applyCommand: CliCommand = {
   name: 'apply',
   usage:
     'apply --profile P --yes [--json] [--start-without-keys] [--update-images] [--update-repo] [--checks FILE]',
-  summary: 'Plan, then apply the plan on every server (clone, config.env, images, docker compose up)',
-  help: `${planHelp}
-  --yes                  apply without asking (without it: asks on a terminal, refuses otherwise)
-  --json                 print {"ok","planEmpty","actions":[{host,step,outcome,reason?}],"blocked":[],"notices":[…]}
-                         on stdout (the plan and progress go to stderr)
-A plan with nothing to change is not applied (exit 0). Ctrl-C cancels; running apply again resumes.
-Exit codes: 0 when every action is done and every container runs; 1 when a step failed (the host, the
-step and the reason are printed); 2 for a usage error or a refused confirmation; 130 when cancelled.`,
   async run(args, io) {
     const { values } = parseOptions(args, { ...planFlags, yes: { type: 'boolean' } })
     const cli = await openCliService(io)
@@ -182,11 +156,6 @@ step and the reason are printed); 2 for a usage error or a refused confirmation;
 export const psCommand: CliCommand = {
   name: 'ps',
   usage: 'ps --profile P [--json]',
-  summary: 'List the containers on every server (state, health, restarts, exit code)',
-  help: `Options:
-  --profile P   saved profile (id or name) or profile file
-  --json        print {"containers":[…],"errors":[…]}
-Exit code 1 when a server could not be read.`,
   async run(args, io) {
     const { values } = parseOptions(args, { profile: { type: 'string' }, json: { type: 'boolean' } })
     const cli = await openCliService(io)
@@ -227,13 +196,6 @@ Exit code 1 when a server could not be read.`,
 export const logsCommand: CliCommand = {
   name: 'logs',
   usage: 'logs --profile P --host H [--service S] [--follow] [--tail N]',
-  summary: 'Print (or follow) the logs of one server’s containers, prefixed with the service',
-  help: `Options:
-  --profile P   saved profile (id or name) or profile file
-  --host H      the server (id or name)
-  --service S   one compose service (default: every compose container on the host)
-  --follow      keep streaming until interrupted (Ctrl-C)
-  --tail N      lines of history per container (default 200)`,
   async run(args, io) {
     const { values } = parseOptions(args, {
       profile: { type: 'string' },

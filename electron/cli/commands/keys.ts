@@ -134,38 +134,6 @@ export const keysCommand: CliCommand = {
   name: 'keys',
   usage:
     'keys new [--json] [--keep] | keys import --mnemonic-stdin | --pubkey B64 [--json] [--keep] | keys warm --profile P [--yes] [--json] | keys backup --profile P --out DIR [--json]',
-  summary:
-    'Make or read the account (cold) key on this computer: address and ACCOUNT_PUBKEY; make the warm key on the server once.',
-  help: [
-    'keys new [--json] [--keep]',
-    "  Makes a 24-word key (BIP39, secp256k1, m/44'/1200'/0'/0/0, gonka1… address), the same key",
-    '  `inferenced keys add` makes. The words are printed once, to the terminal only (stderr), then you',
-    '  re-type 3 of them and the screen is cleared. Refused (exit 2) unless stdin and stderr are a terminal,',
-    '  so words never go into a pipe, a file or a log. --json prints {"address","pubkey"} on stdout.',
-    'keys import --mnemonic-stdin | --pubkey B64 [--json]',
-    '  Reads the 24 words from stdin, or the base64 33-byte compressed public key (the "key" value of',
-    '  `inferenced keys show`). An address alone is refused: the public key cannot be recovered from it.',
-    '  --json prints exactly {"address":"gonka1…","pubkey":"…"}.',
-    "--keep  keep the words encrypted in the app's secret store (passphrase from GHW_SECRETS_PASSPHRASE).",
-    'keys warm --profile P [--yes] [--json]',
-    '  On the network server, through a plan like `apply`: first a dated backup of .inference/keyring-file/',
-    '  and .tmkms/ (sudo) in <dir>/.ghw/backups/, then the warm key KEY_NAME made once in the api container',
-    "  (`docker compose run --rm --no-deps -T api sh -c '…'`, the keyring password from config.env on stdin).",
-    '  An existing KEY_NAME is reused and said so; another existing key is shown and never replaced (exit 1).',
-    '  --json prints {"keyName","state","address"?,"made","reused","backups":[…]} with the fields of',
-    '  `apply --json` ("ok","planEmpty","actions":[{host,step,outcome,reason?}],"blocked","notices"); after a',
-    '  refused confirmation or a cancel, those fields only. The plan, the question and the progress are the',
-    '  ones of `apply`; Ctrl-C cancels (exit 130) and running it again resumes.',
-    'keys backup --profile P --out DIR [--name NAME] [--json]',
-    '  Copies the keys backup that step 3 (`keys warm`) made on the network server (.inference/keyring-file/',
-    '  and .tmkms/, a .tar.gz) into the folder DIR (made when missing), mode 0600: the newest one, or NAME.',
-    '  An existing file is never overwritten: refused, exit 1. Prints each file, its size and its server.',
-    '  --json prints {"files":[{"path","bytes","host"}]} ({"files":[],"error":{code,message}} on failure).',
-    '  Exit 1 when there is no backup yet (run step 3 / keys warm first) or it cannot be read or written.',
-    'The words are never put on a command line, in a log, in a profile or in an error message.',
-    'Exit status: 0 done, 1 refused key, wrong words, a failed/blocked step or no backup to copy, 2 wrong usage or',
-    'refused confirmation, 130 cancelled (keys warm).',
-  ].join('\n'),
   async run(args, io) {
     const [sub, ...rest] = args
     if (sub === 'new') return keysNew(rest, io)
@@ -180,13 +148,6 @@ export const keysCommand: CliCommand = {
 export const secretsCommand: CliCommand = {
   name: 'secrets',
   usage: 'secrets status [--json] | secrets forget [--json]',
-  summary: 'Show what the secret store keeps (names only), or forget every kept secret.',
-  help: [
-    'secrets status  where secrets are sealed and the names of what is kept (never the values)',
-    'secrets forget  forget all secrets: keyring passwords, SSH passwords and kept words',
-    'The CLI store is a passphrase-encrypted file (scrypt + XChaCha20-Poly1305); the passphrase comes',
-    'from GHW_SECRETS_PASSPHRASE. Forgetting needs no passphrase.',
-  ].join('\n'),
   async run(args, io) {
     const [sub, ...rest] = args
     const t = textsFor(io.env)

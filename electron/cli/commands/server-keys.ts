@@ -221,24 +221,6 @@ function printStatusLine(io: CliIo, s: ServerKeysStatus): void {
 export const registerCommand: CliCommand = {
   name: 'register',
   usage: 'register --profile P [--wait] [--timeout S] [--yes] [--json]',
-  summary: 'Register the account with the network from the api container; confirmed only on the seed',
-  help: `Runs \`register-new-participant <PUBLIC_URL> <ACCOUNT_PUBKEY> --node-address <seed>\` in the api
-container (after tmkms and node run), through a plan like \`apply\` (a keys backup comes first when the
-keys changed). Its exit status means nothing upstream: the registration counts only when
-<seed>/v2/participants/<address> shows the participant.
-Options:
-  --profile P   saved profile (id or name) or profile file
-  --wait        wait until the seed shows the participant (default up to 600 s, --timeout S)
-  --timeout S   seconds to wait with --wait
-  --yes         apply without asking (without it: asks on a terminal, refuses otherwise)
-  --json        print {"registered":bool,"address":"gonka1…","url"?:…,"status"?:…} with the fields of
-                \`apply --json\` ("ok","planEmpty","actions":[{host,step,outcome,reason?}],"blocked","notices");
-                after a refused confirmation or a cancel, those fields only
-Exit codes: 0 registered (the seed shows it); 1 failed, blocked, or not shown in time (the known causes
-are printed: registration closed or allowlisted, the account exists already — a repeat never updates the
-URL, use \`inferenced tx inference submit-new-participant\` — or the account holds GNK but never sent a
-transaction); 2 wrong usage or a refused confirmation; 3 sent but not confirmed yet (no --wait);
-130 cancelled (Ctrl-C; running it again resumes).`,
   async run(args, io) {
     const { values } = parseOptions(args, {
       profile: { type: 'string' },
@@ -309,20 +291,6 @@ transaction); 2 wrong usage or a refused confirmation; 3 sent but not confirmed 
 export const grantsCommand: CliCommand = {
   name: 'grants',
   usage: 'grants --profile P [--wait] [--timeout S] [--json] [--cold-key NAME]',
-  summary: 'Show the grant command for the cold key, and whether the chain shows every grant',
-  help: `Prints the exact \`inferenced tx inference grant-ml-ops-permissions …\` command to run on the
-secure machine that holds the cold key (filled in: cold key name, warm address, --node <seed>/chain-rpc/,
-gas), then reads <seed>/chain-api/cosmos/authz/v1beta1/grants?granter=&grantee= and the fee allowance.
-Options:
-  --profile P       saved profile (id or name) or profile file
-  --wait            poll until every permission and the fee allowance are granted (default 600 s)
-  --timeout S       seconds to wait with --wait
-  --cold-key NAME   the cold key's name in that keyring (default gonka-account-key)
-  --json            print {"complete":bool,"granter","grantee","granted":[…],"missing":[…],
-                    "expiring":[{"msg","expiration"}],"feeAllowance":"present|missing|expiring",
-                    "grantCommand":"…"} ("error" instead of the grant fields when they cannot be read)
-Exit codes: 0 every permission granted and not expiring, fee allowance present; 1 something is missing,
-expiring or unreadable (named), or not complete in time with --wait; 2 wrong usage.`,
   async run(args, io) {
     const { values } = parseOptions(args, {
       profile: { type: 'string' },

@@ -74,19 +74,6 @@ function printStatus(s: HostStatus, out: (line: string) => void, t: ReturnType<t
 export const statusCommand: CliCommand = {
   name: 'status',
   usage: 'status --profile P [--json] [--watch]',
-  summary: 'Show whether the host works: setup report, chain sync, participant, epoch, active set, ML nodes.',
-  help: [
-    'Options:',
-    '  --profile P   a saved profile (id or name) or a profile file',
-    '  --json        the status as one JSON object: {checkedAt, networkServerId, passed, report{overall, checks[],',
-    '                issues[], recommendations[]}, sync, address, participant, epoch, activeSet, nodes[], problems[]}',
-    `  --watch       read again every ${WATCH_SECONDS} s and print each change (a node failing, the host becoming`,
-    '                active); with --json one object per line. Stops on Ctrl-C or SIGTERM; the exit status is',
-    '                then that of the last read.',
-    'The setup report is read from the admin API through an SSH tunnel to the network server’s 127.0.0.1:9200;',
-    "the participant, epoch and chain height from the profile's seed API address.",
-    'Exit status: 0 only when the setup report was read and passes, 1 otherwise, 2 on wrong usage.',
-  ].join('\n'),
   async run(args, io) {
     const { values } = parseOptions(args, {
       profile: { type: 'string' },

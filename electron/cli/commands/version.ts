@@ -5,10 +5,6 @@ import { parseOptions, type CliCommand } from '../io'
 export const versionCommand: CliCommand = {
   name: 'version',
   usage: 'version [--json]',
-  summary: 'Print the version of Gonka Host Wizard.',
-  help: ['Options:', '  --json   print one JSON object: name, version, dataDir, platform, runtime'].join(
-    '\n',
-  ),
   async run(args, io) {
     const { values } = parseOptions(args, { json: { type: 'boolean' } })
     const cli = await openCliService(io)

@@ -15,10 +15,11 @@ type Tree = { [key: string]: string | Tree }
 // file; they are merged into one translation tree per language.
 const files = import.meta.glob<Tree>('./locales/*/*.json', { eager: true, import: 'default' })
 // Texts shared with the back end (e.g. the check catalogue): electron/shared/locales/<feature>/<lang>.json.
-const sharedFiles = import.meta.glob<Tree>('../../../electron/shared/locales/*/*.json', {
-  eager: true,
-  import: 'default',
-})
+// The CLI's help (cli-help) is the CLI's alone and stays out of the app's bundle.
+const sharedFiles = import.meta.glob<Tree>(
+  ['../../../electron/shared/locales/*/*.json', '!../../../electron/shared/locales/cli-help/*.json'],
+  { eager: true, import: 'default' },
+)
 
 function merge(into: Tree, from: Tree): Tree {
   for (const [key, value] of Object.entries(from)) {
