@@ -5,6 +5,7 @@
 import en from '../shared/locales/cli-help/en.json'
 import zhCN from '../shared/locales/cli-help/zh-CN.json'
 import ru from '../shared/locales/cli-help/ru.json'
+import { lookupKey } from '../shared/i18n-text'
 import type { Language } from '../shared/settings'
 import type { CliCommand, CliIo } from './io'
 import { cliLanguage } from './language'
@@ -12,18 +13,9 @@ import { cliText } from './texts'
 
 const LOCALES: Record<Language, unknown> = { en, 'zh-CN': zhCN, ru }
 
-function lookupIn(tree: unknown, path: readonly string[]): string | undefined {
-  let node: unknown = tree
-  for (const part of path) {
-    if (node === null || typeof node !== 'object') return undefined
-    node = (node as Record<string, unknown>)[part]
-  }
-  return typeof node === 'string' ? node : undefined
-}
-
 /** A help text of `language` (English when that language lacks it), undefined when English lacks it too. */
 function lookup(language: Language, path: readonly string[]): string | undefined {
-  return lookupIn(LOCALES[language], ['cliHelp', ...path]) ?? lookupIn(en, ['cliHelp', ...path])
+  return lookupKey(LOCALES[language], ['cliHelp', ...path]) ?? lookupKey(en, ['cliHelp', ...path])
 }
 
 /** The general help texts (title, labels, footer paragraphs). */

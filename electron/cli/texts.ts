@@ -5,19 +5,10 @@ import en from '../shared/locales/cli/en.json'
 import zhCN from '../shared/locales/cli/zh-CN.json'
 import ru from '../shared/locales/cli/ru.json'
 import type { Language } from '../shared/settings'
-import { translateI18nText } from '../shared/i18n-text'
+import { fillPlaceholders, lookupKey, translateI18nText } from '../shared/i18n-text'
 import { cliLanguage } from './language'
 
 const LOCALES: Record<Language, unknown> = { en, 'zh-CN': zhCN, ru }
-
-function lookupIn(tree: unknown, key: string): string | undefined {
-  let node: unknown = tree
-  for (const part of key.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined
-    node = (node as Record<string, unknown>)[part]
-  }
-  return typeof node === 'string' ? node : undefined
-}
 
 /** Every key of the CLI namespace (`cli.plan.question`, …), from the English file. */
 type Leaves<T, P extends string = ''> = {
@@ -31,12 +22,8 @@ export function cliText(
   key: CliTextKey,
   params: Record<string, string | number> = {},
 ): string {
-  const lookup = (k: string): string | undefined => lookupIn(LOCALES[language], k) ?? lookupIn(en, k)
-  const fill = (k: string, p: Record<string, string | number>): string =>
-    (lookup(k) ?? k).replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
-      const value = p[name]
-      return value === undefined ? whole : String(value)
-    })
+  const lookup = (k: string): string | undefined => lookupKey(LOCALES[language], k) ?? lookupKey(en, k)
+  const fill = (k: string, p: Record<string, string | number>): string => fillPlaceholders(lookup(k) ?? k, p)
   return translateI18nText(fill, (k) => lookup(k) !== undefined, { key, params })
 }
 

@@ -1,4 +1,5 @@
 import type { Language } from '../shared/settings'
+import { fillPlaceholders, lookupKey } from '../shared/i18n-text'
 import en from '../shared/locales/menu/en.json'
 import zhCN from '../shared/locales/menu/zh-CN.json'
 import ru from '../shared/locales/menu/ru.json'
@@ -12,14 +13,7 @@ export function menuText(
   key: string,
   values: Readonly<Record<string, string>> = {},
 ): string {
-  const lookup = (tree: unknown): string | undefined => {
-    let node: unknown = tree
-    for (const part of `menu.${key}`.split('.')) {
-      if (node === null || typeof node !== 'object') return undefined
-      node = (node as Record<string, unknown>)[part]
-    }
-    return typeof node === 'string' ? node : undefined
-  }
+  const lookup = (tree: unknown): string | undefined => lookupKey(tree, `menu.${key}`)
   const template = lookup(MENU_TEXT_LOCALES[language]) ?? lookup(MENU_TEXT_LOCALES.en) ?? key
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole)
+  return fillPlaceholders(template, values)
 }

@@ -24,3 +24,24 @@ export function translateI18nText(
 export function looksLikeKey(value: string): boolean {
   return /^[a-z][A-Za-z0-9-]*(\.[A-Za-z0-9_-]+)+$/.test(value)
 }
+
+/** The string at a dotted key (`deploy.notice.noKeys`) or key path in a locale tree, or undefined. */
+export function lookupKey(tree: unknown, key: string | readonly string[]): string | undefined {
+  let node: unknown = tree
+  for (const part of typeof key === 'string' ? key.split('.') : key) {
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as Record<string, unknown>)[part]
+  }
+  return typeof node === 'string' ? node : undefined
+}
+
+/** Fills i18next-style `{{name}}` placeholders from `values`; a placeholder without a value stays as it is. */
+export function fillPlaceholders(
+  template: string,
+  values: Readonly<Record<string, string | number | undefined>>,
+): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
+    const value = values[name]
+    return value === undefined ? whole : String(value)
+  })
+}

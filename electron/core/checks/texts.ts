@@ -1,3 +1,4 @@
+import { fillPlaceholders, lookupKey } from '../../shared/i18n-text'
 import en from '../../shared/locales/checks/en.json'
 import zhCN from '../../shared/locales/checks/zh-CN.json'
 import ru from '../../shared/locales/checks/ru.json'
@@ -9,12 +10,7 @@ export type CheckTextLocale = keyof typeof CHECK_TEXT_LOCALES
 
 /** The string at a dotted key (`checks.docker.engine.title`), or undefined. */
 export function lookupText(locale: CheckTextLocale, key: string): string | undefined {
-  let node: unknown = CHECK_TEXT_LOCALES[locale]
-  for (const part of key.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined
-    node = (node as Record<string, unknown>)[part]
-  }
-  return typeof node === 'string' ? node : undefined
+  return lookupKey(CHECK_TEXT_LOCALES[locale], key)
 }
 
 /** Renders a message with i18next-style `{{name}}` placeholders; a missing key renders as the key. */
@@ -24,9 +20,7 @@ export function renderText(
   values: Readonly<Record<string, string | number>> = {},
 ): string {
   const template = lookupText(locale, key) ?? key
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  )
+  return fillPlaceholders(template, values)
 }
 
 /** Every leaf key of a locale's texts, dotted (for the locale completeness test). */

@@ -14,7 +14,7 @@ import keysRu from '../../shared/locales/server-keys/ru.json'
 import configEn from '../../shared/locales/config/en.json'
 import configZhCN from '../../shared/locales/config/zh-CN.json'
 import configRu from '../../shared/locales/config/ru.json'
-import { translateI18nText } from '../../shared/i18n-text'
+import { fillPlaceholders, lookupKey, translateI18nText } from '../../shared/i18n-text'
 
 /** The deploy texts per locale (the renderer loads the same files). */
 export const DEPLOY_TEXT_LOCALES = { en, 'zh-CN': zhCN, ru } as const
@@ -27,30 +27,18 @@ const KEY_TEXT_LOCALES = { en: keysEn, 'zh-CN': keysZhCN, ru: keysRu } as const
 /** Step 4's validation texts (`config.validation.*`), which plan texts carry as parameters. */
 const CONFIG_TEXT_LOCALES = { en: configEn, 'zh-CN': configZhCN, ru: configRu } as const
 
-function lookupIn(tree: unknown, key: string): string | undefined {
-  let node: unknown = tree
-  for (const part of key.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined
-    node = (node as Record<string, unknown>)[part]
-  }
-  return typeof node === 'string' ? node : undefined
-}
-
 /**
  * Renders a deploy text (`deploy.*` key with `{{name}}` params) for the CLI and error messages; a param
  * that is itself a key (`deploy.*`, `config.validation.*`) is rendered too, never shown raw.
  */
 export function renderDeployText(text: I18nText, locale: keyof typeof DEPLOY_TEXT_LOCALES = 'en'): string {
   const lookup = (key: string): string | undefined =>
-    lookupIn(DEPLOY_TEXT_LOCALES[locale], key) ??
-    lookupIn(NODE_TEXT_LOCALES[locale], key) ??
-    lookupIn(BUNDLE_TEXT_LOCALES[locale], key) ??
-    lookupIn(KEY_TEXT_LOCALES[locale], key) ??
-    lookupIn(CONFIG_TEXT_LOCALES[locale], key)
+    lookupKey(DEPLOY_TEXT_LOCALES[locale], key) ??
+    lookupKey(NODE_TEXT_LOCALES[locale], key) ??
+    lookupKey(BUNDLE_TEXT_LOCALES[locale], key) ??
+    lookupKey(KEY_TEXT_LOCALES[locale], key) ??
+    lookupKey(CONFIG_TEXT_LOCALES[locale], key)
   const fill = (key: string, params: Record<string, string | number>): string =>
-    (lookup(key) ?? key).replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
-      const value = params[name]
-      return value === undefined ? whole : String(value)
-    })
+    fillPlaceholders(lookup(key) ?? key, params)
   return translateI18nText(fill, (key) => lookup(key) !== undefined, text)
 }
