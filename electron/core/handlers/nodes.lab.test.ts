@@ -267,7 +267,8 @@ mkdir -p ../../hf-cache
         await new Promise((r) => setTimeout(r, 500))
       }
     }, 60_000)
-    const withModels = (models: Record<string, string>): Profile => ({
+    /** The profile with ml1 and ml2 as ML nodes: each node's model (default the governance one) and args (default none). */
+    const withModels = (models: Record<string, string>, args: Record<string, string[]> = {}): Profile => ({
       ...profile,
       deployment: {
         ...defaultDeploymentSettings(),
@@ -275,7 +276,7 @@ mkdir -p ../../hf-cache
         mlNodes: [ml1, ml2].map((h) => ({
           serverId: h.name,
           nodeId: h.name,
-          models: [{ id: models[h.name] ?? model, args: [] }],
+          models: [{ id: models[h.name] ?? model, args: args[h.name] ?? [] }],
           maxConcurrent: 500,
           inferencePort: 5050,
           pocPort: 8080,
@@ -507,21 +508,7 @@ mkdir -p ../../hf-cache
 
     it('safe update keeps the node disabled until it is healthy, then finishes when planned again', async () => {
       expect((await apply(await plan({ change: 'enable', nodeId: 'ml1' }))).ok).toBe(true)
-      const newArgs: Profile = {
-        ...withModels({}),
-        deployment: {
-          ...defaultDeploymentSettings(),
-          dir: `~/${CLONE}`,
-          mlNodes: [ml1, ml2].map((h) => ({
-            serverId: h.name,
-            nodeId: h.name,
-            models: [{ id: model, args: h.name === 'ml1' ? ['--max-model-len', '4096'] : [] }],
-            maxConcurrent: 500,
-            inferencePort: 5050,
-            pocPort: 8080,
-          })),
-        },
-      }
+      const newArgs = withModels({}, { ml1: ['--max-model-len', '4096'] })
       const first = await plan({ change: 'update', nodeId: 'ml1', waitSeconds: 20 }, newArgs)
       expect(first.hosts[0]?.steps.map((s) => s.actionId)).toEqual(['net/ml-node/ml1/safe-update'])
       expect(first.hosts[0]?.changes.map((c) => c.summary.key.split('.').pop())).toEqual([
@@ -557,21 +544,7 @@ mkdir -p ../../hf-cache
     it('safe update leaves a node the user had disabled disabled, also when interrupted and resumed', async () => {
       // ml1 now runs with ['--max-model-len', '4096'] (the test before); the user disables it.
       expect((await apply(await plan({ change: 'disable', nodeId: 'ml1' }))).ok).toBe(true)
-      const argsOf = (args: string[]): Profile => ({
-        ...withModels({}),
-        deployment: {
-          ...defaultDeploymentSettings(),
-          dir: `~/${CLONE}`,
-          mlNodes: [ml1, ml2].map((h) => ({
-            serverId: h.name,
-            nodeId: h.name,
-            models: [{ id: model, args: h.name === 'ml1' ? args : [] }],
-            maxConcurrent: 500,
-            inferencePort: 5050,
-            pocPort: 8080,
-          })),
-        },
-      })
+      const argsOf = (args: string[]): Profile => withModels({}, { ml1: args })
       const first = await plan(
         { change: 'update', nodeId: 'ml1', waitSeconds: 20 },
         argsOf(['--max-model-len', '2048']),
