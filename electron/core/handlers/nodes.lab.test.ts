@@ -301,6 +301,9 @@ mkdir -p ../../hf-cache
       if (!r.ok) throw new Error(r.error.message)
       return r.value
     }
+    /** ml1's health/PoC port closed to the network server (the safe update's health check fails); returns the undo. */
+    const blockHealthFromNet = () =>
+      blockPort(lab(), 'ml1', { port: 8080, from: ['net'], published: true, action: 'REJECT' })
     const blockedKeys = (planned: DeployPlan): string[] =>
       planned.hosts.flatMap((h) => h.changes.filter((c) => c.kind === 'blocked').map((c) => c.summary.key))
     const rows = async () => {
@@ -519,12 +522,7 @@ mkdir -p ../../hf-cache
         'safeEnable',
       ])
       // The ML node cannot answer its health check from the network server during the update.
-      const undo = await blockPort(lab(), 'ml1', {
-        port: 8080,
-        from: ['net'],
-        published: true,
-        action: 'REJECT',
-      })
+      const undo = await blockHealthFromNet()
       try {
         const result = await apply(first)
         expect(result.ok).toBe(false)
@@ -557,12 +555,7 @@ mkdir -p ../../hf-cache
       ])
       expect(JSON.stringify(first)).not.toContain('/enable')
       // Interrupted while waiting for health: the node is disabled now by the update too.
-      const undo = await blockPort(lab(), 'ml1', {
-        port: 8080,
-        from: ['net'],
-        published: true,
-        action: 'REJECT',
-      })
+      const undo = await blockHealthFromNet()
       try {
         const result = await apply(first)
         expect(result.ok).toBe(false)
